@@ -1,0 +1,29 @@
+import type { GeneratorConfig } from "./config.ts";
+
+/** Multiply-adds of one k×k convolution producing an h×w map. */
+function convMacs(k: number, cin: number, cout: number, h: number, w: number): number {
+  return k * k * cin * cout * h * w;
+}
+
+/**
+ * Multiply-adds of one generator forward on a side × side image (convolutions and linear layers;
+ * norms and activations are a rounding error). 52.5 G for ngf 64, 4 blocks at 256².
+ */
+export function generatorMacs(config: GeneratorConfig, side: number): number {
+  const { ngf, nBlocks, light } = config;
+  const c = 4 * ngf;
+  const [s1, s2, s4] = [side, side / 2, side / 4];
+  const mlpIn = light ? c : c * s4 * s4;
+  return (
+    convMacs(7, 3, ngf, s1, s1) + // stem
+    convMacs(3, ngf, 2 * ngf, s2, s2) + // down 1
+    convMacs(3, 2 * ngf, c, s4, s4) + // down 2
+    2 * nBlocks * convMacs(3, c, c, s4, s4) + // encoder
+    convMacs(1, 2 * c, c, s4, s4) + // CAM conv1x1
+    mlpIn * c + 3 * c * c + // γ/β MLP
+    2 * nBlocks * convMacs(3, c, c, s4, s4) + // decoder
+    convMacs(3, c, 2 * ngf, s2, s2) + // up 1
+    convMacs(3, 2 * ngf, ngf, s1, s1) + // up 2
+    convMacs(7, ngf, 3, s1, s1) // head
+  );
+}

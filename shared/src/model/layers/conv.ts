@@ -1,0 +1,25 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { reflectionPad } from "./reflection-pad.ts";
+
+export interface ConvOptions {
+  /** Reflection padding applied before a `padding=0` convolution, as every U-GAT-IT conv does. */
+  pad?: number;
+  stride?: number;
+  bias?: tf.Tensor1D | undefined;
+  activation?: "linear" | "relu" | "leakyrelu";
+}
+
+/** Reflection pad, then a valid convolution with an HWIO filter; bias and activation fused when given. */
+export function conv(x: tf.Tensor4D, filter: tf.Tensor4D, options: ConvOptions = {}): tf.Tensor4D {
+  const { pad = 0, stride = 1, bias, activation = "linear" } = options;
+  const padded = pad > 0 ? reflectionPad(x, pad) : x;
+  return tf.fused.conv2d({
+    x: padded,
+    filter,
+    strides: stride,
+    pad: "valid",
+    ...(bias ? { bias } : {}),
+    activation,
+    leakyreluAlpha: 0.2,
+  });
+}
