@@ -7,3 +7,4 @@ export { type Params, paramsFromTorch, type TorchTensor, type TorchWeights, toTf
 export { clipRho } from "./rho-clipper.ts";
 export { SpectralNorm } from "./spectral-norm.ts";
 export { generatorMacs } from "./flops.ts";
+export { initialWeights } from "./init.ts";
