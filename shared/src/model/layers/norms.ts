@@ -2,23 +2,36 @@ import * as tf from "@tensorflow/tfjs-core";
 
 const EPS = 1e-5;
 
-/** `x - mean` over `axes`, divided by sqrt(var + eps); `unbiased` divides the variance by N - 1 like torch.var. */
-function standardize(x: tf.Tensor4D, axes: number[], unbiased: boolean): tf.Tensor4D {
-  const { mean, variance } = tf.moments(x, axes, true);
-  const n = axes.reduce((count, axis) => count * (x.shape[axis] as number), 1);
+/**
+ * Per image and channel mean and (biased) variance over H, W, as global average pools: on NHWC a
+ * reduction op has to transpose first, a pool does not (several times faster on WASM).
+ */
+function spatialMoments(x: tf.Tensor4D): { mean: tf.Tensor4D; variance: tf.Tensor4D } {
+  const [, h, w] = x.shape;
+  const mean = tf.avgPool(x, [h, w], [h, w], "valid");
+  const variance = tf.avgPool(tf.square(tf.sub(x, mean)), [h, w], [h, w], "valid");
+  return { mean, variance };
+}
+
+/** Over H, W ("instance") or H, W, C ("layer"): `x − mean` divided by sqrt(var + eps). */
+function standardize(x: tf.Tensor4D, over: "instance" | "layer", unbiased: boolean): tf.Tensor4D {
+  const { mean, variance } = over === "instance" ? spatialMoments(x) : tf.moments(x, [1, 2, 3], true);
+  const [, h, w, c] = x.shape;
+  const n = over === "instance" ? h * w : h * w * c;
+  // torch.var divides by N − 1
   const v = unbiased ? tf.mul(variance, n / (n - 1)) : variance;
   return tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(v, EPS)));
 }
 
 /** InstanceNorm2d without affine parameters: per image and channel, biased variance. */
 export function instanceNorm(x: tf.Tensor4D): tf.Tensor4D {
-  return standardize(x, [1, 2], false);
+  return standardize(x, "instance", false);
 }
 
 /** rho · IN(x) + (1 − rho) · LN(x), both with torch.var's unbiased variance. rho: [C]. */
 function mixInstanceLayer(x: tf.Tensor4D, rho: tf.Tensor1D): tf.Tensor4D {
-  const outIn = standardize(x, [1, 2], true);
-  const outLn = standardize(x, [1, 2, 3], true);
+  const outIn = standardize(x, "instance", true);
+  const outLn = standardize(x, "layer", true);
   return tf.add(tf.mul(rho, outIn), tf.mul(tf.sub(1, rho), outLn));
 }
 
