@@ -1,0 +1,3 @@
+/** @module The worker's image I/O: decoding uploads and encoding results with sharp. */
+
+export { type DecodedImage, decodeImage, type EncodeOptions, encodeImage, formatFromPath } from "./codec.ts";

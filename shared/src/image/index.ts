@@ -1,0 +1,15 @@
+/** @module Image pre- and post-processing shared by the edge and the GPU worker: pure TypeScript, no Node APIs. */
+
+export { ImageError, type ImageErrorCode } from "./errors.ts";
+export {
+  checkImageLimits,
+  DEFAULT_IMAGE_LIMITS,
+  IMAGE_FORMAT_NAMES,
+  type ImageFormat,
+  type ImageHeader,
+  type ImageLimits,
+  readImageHeader,
+} from "./header.ts";
+export { heatmapToRgb } from "./heatmap.ts";
+export { resizeBilinear } from "./resize.ts";
+export { modelOutputToRgb, rgbToModelInput } from "./tensor.ts";
