@@ -36,7 +36,12 @@ function load(refs: Record<string, ArrayRef>): Record<string, NpyArray> {
 export function referenceCase(name: string): ReferenceCase {
   const entry = index.cases.find((c) => c.name === name);
   if (!entry) throw new Error(`no reference case ${name}`);
-  return { attrs: entry.attrs, inputs: load(entry.inputs), params: load(entry.params), outputs: load(entry.outputs) };
+  return {
+    attrs: entry.attrs,
+    inputs: load(entry.inputs),
+    params: load(entry.params),
+    outputs: load(entry.outputs),
+  };
 }
 
 /** NCHW (PyTorch) → NHWC (TF.js) data, with the NHWC shape. */
@@ -46,7 +51,8 @@ export function toNhwc(a: NpyArray): { shape: [number, number, number, number]; 
   for (let b = 0; b < n; b++)
     for (let ch = 0; ch < c; ch++)
       for (let y = 0; y < h; y++)
-        for (let x = 0; x < w; x++) out[((b * h + y) * w + x) * c + ch] = a.data[((b * c + ch) * h + y) * w + x] as number;
+        for (let x = 0; x < w; x++)
+          out[((b * h + y) * w + x) * c + ch] = a.data[((b * c + ch) * h + y) * w + x] as number;
   return { shape: [n, h, w, c], data: out };
 }
 

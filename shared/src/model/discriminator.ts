@@ -6,12 +6,12 @@ import type { TorchWeights } from "./params.ts";
 import { param, toTfLayout } from "./params.ts";
 import { SpectralNorm } from "./spectral-norm.ts";
 
-export interface DiscriminatorOutput {
+export type DiscriminatorOutput = {
   /** Patch logits: [B, H', W', 1]. */
   out: tf.Tensor4D;
   camLogit: tf.Tensor2D;
   heatmap: tf.Tensor4D;
-}
+};
 
 /** OIHW → HWIO for a conv weight that spectral norm keeps in PyTorch's layout. */
 function hwio(w: tf.Tensor): tf.Tensor4D {
@@ -39,7 +39,10 @@ export class Discriminator {
         const u = weights.get(`${module}.weight_u`);
         const v = weights.get(`${module}.weight_v`);
         if (!u || !v) throw new Error(`spectral norm state of ${module} is missing`);
-        this.sn.set(module, new SpectralNorm(tf.tensor(t.data, t.shape), tf.tensor1d(u.data), tf.tensor1d(v.data)));
+        this.sn.set(
+          module,
+          new SpectralNorm(tf.tensor(t.data, t.shape), tf.tensor1d(u.data), tf.tensor1d(v.data)),
+        );
       } else if (!/\.weight_[uv]$/.test(name)) {
         this.params.set(name, toTfLayout(name, t));
       }

@@ -20,7 +20,8 @@ export function generatorMacs(config: GeneratorConfig, side: number): number {
     convMacs(3, 2 * ngf, c, s4, s4) + // down 2
     2 * nBlocks * convMacs(3, c, c, s4, s4) + // encoder
     convMacs(1, 2 * c, c, s4, s4) + // CAM conv1x1
-    mlpIn * c + 3 * c * c + // γ/β MLP
+    mlpIn * c +
+    3 * c * c + // γ/β MLP
     2 * nBlocks * convMacs(3, c, c, s4, s4) + // decoder
     convMacs(3, c, 2 * ngf, s2, s2) + // up 1
     convMacs(3, 2 * ngf, ngf, s1, s1) + // up 2

@@ -7,14 +7,14 @@ import { adaILN, instanceNorm, layerInstanceNorm } from "./layers/norms.ts";
 import { upsampleNearest2x } from "./layers/upsample.ts";
 import { type Params, param, paramsFromTorch, type TorchWeights } from "./params.ts";
 
-export interface GeneratorOutput {
+export type GeneratorOutput = {
   /** The translated image in [-1, 1]: [B, H, W, 3]. */
   image: tf.Tensor4D;
   /** The auxiliary classifier's logits [gap, gmp]: [B, 2]. */
   camLogit: tf.Tensor2D;
   /** Channel sum of the attention features: [B, H/4, W/4, 1] (the official [B, 1, H/4, W/4]). */
   heatmap: tf.Tensor4D;
-}
+};
 
 /**
  * The official `ResnetGenerator` (UGATIT-pytorch networks.py) on TF.js ops, NHWC.
@@ -78,7 +78,12 @@ export class Generator {
   }
 
   /** x + [ReflPad1, Conv3×3, adaILN(γ,β), ReLU, ReflPad1, Conv3×3, adaILN(γ,β)](x) */
-  private resnetAdaILNBlock(x: tf.Tensor4D, gamma: tf.Tensor2D, beta: tf.Tensor2D, prefix: string): tf.Tensor4D {
+  private resnetAdaILNBlock(
+    x: tf.Tensor4D,
+    gamma: tf.Tensor2D,
+    beta: tf.Tensor2D,
+    prefix: string,
+  ): tf.Tensor4D {
     const p = <T extends tf.Tensor>(name: string) => param<T>(this.params, `${prefix}.${name}`);
     const y = tf.relu(adaILN(conv(x, p("conv1.weight"), { pad: 1 }), p("norm1.rho"), gamma, beta));
     return tf.add(x, adaILN(conv(y, p("conv2.weight"), { pad: 1 }), p("norm2.rho"), gamma, beta));

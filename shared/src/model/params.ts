@@ -21,7 +21,9 @@ const PER_CHANNEL = /\.(rho|gamma|beta)$/;
 export function toTfLayout(name: string, t: TorchTensor): tf.Tensor {
   if (PER_CHANNEL.test(name)) return tf.tensor1d(t.data);
   if (t.shape.length === 4) {
-    return tf.tidy(() => tf.transpose(tf.tensor4d(t.data, t.shape as [number, number, number, number]), [2, 3, 1, 0]));
+    return tf.tidy(() =>
+      tf.transpose(tf.tensor4d(t.data, t.shape as [number, number, number, number]), [2, 3, 1, 0]),
+    );
   }
   return tf.tensor(t.data, t.shape);
 }

@@ -6,25 +6,32 @@ import { clipRho } from "./rho-clipper.ts";
 import { SpectralNorm } from "./spectral-norm.ts";
 
 describe.each(TEST_BACKENDS)("spectral norm against torch.nn.utils.spectral_norm, on %s", (backend) => {
-  it.each(["spectral_norm_conv", "spectral_norm_linear"])("%s: eval uses the stored u, v; training iterates once", async (name) => {
-    await useBackend(backend);
-    const c = referenceCase(name);
-    const p = c.params;
-    const sn = new SpectralNorm(
-      tf.tensor(p.weight_orig!.data, p.weight_orig!.shape),
-      tf.tensor1d(p.weight_u!.data),
-      tf.tensor1d(p.weight_v!.data),
-    );
-    const evalWeight = sn.weight(false);
-    expect(maxRelativeError(await evalWeight.data(), c.outputs.weight_eval!.data, 1e-3).worst).toBeLessThan(1e-4);
-    // eval leaves the state alone
-    expect(Array.from(await sn.u.data())).toEqual(Array.from(p.weight_u!.data));
+  it.each(["spectral_norm_conv", "spectral_norm_linear"])(
+    "%s: eval uses the stored u, v; training iterates once",
+    async (name) => {
+      await useBackend(backend);
+      const c = referenceCase(name);
+      const p = c.params;
+      const sn = new SpectralNorm(
+        tf.tensor(p.weight_orig!.data, p.weight_orig!.shape),
+        tf.tensor1d(p.weight_u!.data),
+        tf.tensor1d(p.weight_v!.data),
+      );
+      const evalWeight = sn.weight(false);
+      expect(maxRelativeError(await evalWeight.data(), c.outputs.weight_eval!.data, 1e-3).worst).toBeLessThan(
+        1e-4,
+      );
+      // eval leaves the state alone
+      expect(Array.from(await sn.u.data())).toEqual(Array.from(p.weight_u!.data));
 
-    const trainWeight = sn.weight(true);
-    expect(maxRelativeError(await sn.u.data(), c.outputs.weight_u!.data, 1e-3).worst).toBeLessThan(1e-4);
-    expect(maxRelativeError(await sn.v.data(), c.outputs.weight_v!.data, 1e-3).worst).toBeLessThan(1e-4);
-    expect(maxRelativeError(await trainWeight.data(), c.outputs.weight!.data, 1e-3).worst).toBeLessThan(1e-4);
-  });
+      const trainWeight = sn.weight(true);
+      expect(maxRelativeError(await sn.u.data(), c.outputs.weight_u!.data, 1e-3).worst).toBeLessThan(1e-4);
+      expect(maxRelativeError(await sn.v.data(), c.outputs.weight_v!.data, 1e-3).worst).toBeLessThan(1e-4);
+      expect(maxRelativeError(await trainWeight.data(), c.outputs.weight!.data, 1e-3).worst).toBeLessThan(
+        1e-4,
+      );
+    },
+  );
 });
 
 describe("RhoClipper", () => {
@@ -37,8 +44,12 @@ describe("RhoClipper", () => {
       ["UpBlock2.3.gamma", tf.variable(tf.tensor([2, -1]))],
     ]);
     clipRho(params);
-    expect(Array.from(await params.get("UpBlock2.3.rho")!.data())).toEqual(Array.from(c.outputs["iln.rho"]!.data));
-    expect(Array.from(await params.get("UpBlock1_1.norm1.rho")!.data())).toEqual(Array.from(c.outputs["ada.rho"]!.data));
+    expect(Array.from(await params.get("UpBlock2.3.rho")!.data())).toEqual(
+      Array.from(c.outputs["iln.rho"]!.data),
+    );
+    expect(Array.from(await params.get("UpBlock1_1.norm1.rho")!.data())).toEqual(
+      Array.from(c.outputs["ada.rho"]!.data),
+    );
     expect(Array.from(await params.get("UpBlock2.3.gamma")!.data())).toEqual([2, -1]);
   });
 });

@@ -14,11 +14,11 @@ export interface CamWeights {
   activation: "relu" | "leakyrelu";
 }
 
-export interface CamOutput {
+export type CamOutput = {
   x: tf.Tensor4D; // [B, H, W, C]
   camLogit: tf.Tensor2D; // [B, 2]
   heatmap: tf.Tensor4D; // [B, H, W, 1]
-}
+};
 
 /** Class activation map attention: auxiliary GAP/GMP classifier, channel re-weighting, 1×1 fusion. */
 export function classActivationMap(x: tf.Tensor4D, w: CamWeights): CamOutput {
@@ -26,7 +26,10 @@ export function classActivationMap(x: tf.Tensor4D, w: CamWeights): CamOutput {
   const gmpLogit = linear(tf.max(x, [1, 2]), w.gmpLogit); // [B, 1]
   const gap: tf.Tensor4D = tf.mul(x, tf.reshape(w.gapChannels, [1, 1, 1, -1]));
   const gmp: tf.Tensor4D = tf.mul(x, tf.reshape(w.gmpChannels, [1, 1, 1, -1]));
-  const fused = conv(tf.concat<tf.Tensor4D>([gap, gmp], 3), w.conv1x1, { bias: w.conv1x1Bias, activation: w.activation });
+  const fused = conv(tf.concat<tf.Tensor4D>([gap, gmp], 3), w.conv1x1, {
+    bias: w.conv1x1Bias,
+    activation: w.activation,
+  });
   return {
     x: fused,
     camLogit: tf.concat([gapLogit, gmpLogit], 1),

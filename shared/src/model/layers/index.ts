@@ -1,5 +1,5 @@
-export { classActivationMap, type CamOutput, type CamWeights } from "./cam.ts";
-export { conv, type ConvOptions } from "./conv.ts";
+export { type CamOutput, type CamWeights, classActivationMap } from "./cam.ts";
+export { type ConvOptions, conv } from "./conv.ts";
 export { linear } from "./linear.ts";
 export { adaILN, instanceNorm, layerInstanceNorm } from "./norms.ts";
 export { reflectionPad } from "./reflection-pad.ts";

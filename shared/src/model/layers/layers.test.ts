@@ -107,7 +107,12 @@ describe("layers by hand", () => {
 
   it("adaILN with rho 1 is IN with the unbiased variance, scaled and shifted", async () => {
     await useBackend("cpu");
-    const y = adaILN(tf.tensor4d([0, 2], [1, 1, 2, 1]), tf.tensor1d([1]), tf.tensor2d([[3]]), tf.tensor2d([[5]]));
+    const y = adaILN(
+      tf.tensor4d([0, 2], [1, 1, 2, 1]),
+      tf.tensor1d([1]),
+      tf.tensor2d([[3]]),
+      tf.tensor2d([[5]]),
+    );
     const [a, b] = await y.data();
     // unbiased variance of [0, 2] is 2
     expect(a).toBeCloseTo(5 - 3 / Math.sqrt(2 + 1e-5), 5);

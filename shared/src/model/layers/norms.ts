@@ -8,8 +8,13 @@ const EPS = 1e-5;
  */
 function spatialMoments(x: tf.Tensor4D): { mean: tf.Tensor4D; variance: tf.Tensor4D } {
   const [, h, w] = x.shape;
-  const mean = tf.avgPool(x, [h, w], [h, w], "valid");
-  const variance = tf.avgPool(tf.square(tf.sub(x, mean)), [h, w], [h, w], "valid");
+  const mean = tf.avgPool(x, [h, w], [h, w], "valid") as tf.Tensor4D;
+  const variance = tf.avgPool(
+    tf.square(tf.sub(x, mean) as tf.Tensor4D),
+    [h, w],
+    [h, w],
+    "valid",
+  ) as tf.Tensor4D;
   return { mean, variance };
 }
 
