@@ -1,0 +1,39 @@
+import { randomBytes } from "node:crypto";
+import { readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, resolve } from "node:path";
+
+export class FileError extends Error {
+  override name = "FileError";
+}
+
+/** Reads a user-named file, with one-line errors for the usual mistakes. */
+export async function readUserFile(path: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new FileError(`${what} ${path} does not exist`);
+    if (code === "EISDIR") throw new FileError(`${what} ${path} is a folder, not a file`);
+    if (code === "EACCES") throw new FileError(`${what} ${path} is not readable`);
+    throw new FileError(`${what} ${path}: ${(error as Error).message}`);
+  }
+}
+
+/** Fails early, before any compute, when an output would land in a folder that does not exist. */
+export async function assertOutputFolder(path: string, what: string): Promise<void> {
+  const folder = dirname(resolve(path));
+  const info = await stat(folder).catch(() => undefined);
+  if (!info?.isDirectory()) throw new FileError(`${what} ${path}: folder ${folder} does not exist`);
+}
+
+/** Writes through a temporary file and a rename, so a reader never sees half a file. */
+export async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
+  const tmp = resolve(dirname(path), `.${basename(path)}.${randomBytes(4).toString("hex")}.tmp`);
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, path);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw new FileError(`cannot write ${path}: ${(error as Error).message}`);
+  }
+}

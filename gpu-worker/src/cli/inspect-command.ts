@@ -1,0 +1,87 @@
+import {
+  describeGenerator,
+  inferDiscriminatorConfig,
+  inferGeneratorConfig,
+  openWeightFile,
+  type WeightFile,
+} from "@ugatit/shared/weights";
+import { parseCommandLine } from "./args.ts";
+import { UsageError } from "./usage-error.ts";
+
+export const INSPECT_USAGE = "ugatit inspect <checkpoint> [--json]";
+
+interface NetworkSummary {
+  name: string;
+  kind: "generator" | "discriminator" | "unknown";
+  config: Record<string, unknown> | null;
+  description: string;
+  parameters: number;
+}
+
+/** Groups tensors by network: `genA2B.…` in an official dict or our safetensors, one bare network otherwise. */
+function networks(file: WeightFile): Map<string, Map<string, number[]>> {
+  const groups = new Map<string, Map<string, number[]>>();
+  for (const info of file.tensors.values()) {
+    const match = /^(gen(?:A2B|B2A)|dis[GL][AB])\.(.+)$/.exec(info.name);
+    const [network, key] = match
+      ? [match[1] as string, match[2] as string]
+      : ["(bare state_dict)", info.name];
+    if (!groups.has(network)) groups.set(network, new Map());
+    groups.get(network)?.set(key, info.shape);
+  }
+  return groups;
+}
+
+function summarise(name: string, shapes: Map<string, number[]>): NetworkSummary {
+  const parameters = [...shapes.entries()]
+    .filter(([key]) => !/\.weight_[uv]$/.test(key)) // spectral norm's power-iteration state is not a parameter
+    .reduce((n, [, shape]) => n + shape.reduce((a, b) => a * b, 1), 0);
+  if (shapes.has("DownBlock.1.weight")) {
+    const config = inferGeneratorConfig(shapes);
+    return {
+      name,
+      kind: "generator",
+      config: { ...config },
+      description: `generator, ${describeGenerator(config)}`,
+      parameters,
+    };
+  }
+  if (shapes.has("model.1.weight_orig")) {
+    const config = inferDiscriminatorConfig(shapes);
+    const scope = config.nLayers === 7 ? "global" : config.nLayers === 5 ? "local" : "custom";
+    return {
+      name,
+      kind: "discriminator",
+      config: { ...config },
+      description: `${scope} discriminator, ndf ${config.ndf}, n_layers ${config.nLayers}`,
+      parameters,
+    };
+  }
+  return { name, kind: "unknown", config: null, description: "not a U-GAT-IT network", parameters };
+}
+
+/** `ugatit inspect`: the format, each network's configuration and parameter count, and the tensor list. */
+export async function inspectCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandLine(argv, { json: { type: "boolean", default: false } }, true);
+  if (positionals.length !== 1) throw new UsageError("give exactly one checkpoint file");
+  const file = await openWeightFile(positionals[0] as string);
+  try {
+    const summaries = [...networks(file)].map(([name, shapes]) => summarise(name, shapes));
+    const tensors = [...file.tensors.values()].map((t) => ({ name: t.name, shape: t.shape, dtype: t.dtype }));
+    if (values.json) {
+      process.stdout.write(
+        `${JSON.stringify({ file: positionals[0], format: file.format, metadata: file.metadata, networks: summaries, tensors })}\n`,
+      );
+      return 0;
+    }
+    const lines = [`${positionals[0]}: ${file.format}, ${tensors.length} tensors`];
+    for (const s of summaries)
+      lines.push(`  ${s.name}: ${s.description}, ${s.parameters.toLocaleString("en-US")} parameters`);
+    lines.push("tensors:");
+    for (const t of tensors) lines.push(`  ${t.name} [${t.shape.join(", ")}] ${t.dtype}`);
+    process.stdout.write(`${lines.join("\n")}\n`);
+    return 0;
+  } finally {
+    await file.close();
+  }
+}

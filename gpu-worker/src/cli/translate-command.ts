@@ -1,0 +1,73 @@
+import { heatmapToRgb } from "@ugatit/shared/image";
+import { decodeImage, encodeImage, formatFromPath } from "../image/index.ts";
+import { type Direction, Translator } from "../inference/translator.ts";
+import { oneOf, parseCommandLine, positiveInteger, required } from "./args.ts";
+import { assertOutputFolder, readUserFile, writeFileAtomic } from "./files.ts";
+
+export const TRANSLATE_USAGE =
+  "ugatit translate --checkpoint <file> --direction A2B|B2A --input <image> --output <file.png|.jpg|.webp> [--heatmap <file.png>] [--size N] [--backend NAME] [--json]";
+
+/** `ugatit translate`: one image through one generator, written as an image file (and its attention map). */
+export async function translateCommand(argv: string[]): Promise<number> {
+  const { values } = parseCommandLine(argv, {
+    checkpoint: { type: "string" },
+    direction: { type: "string" },
+    input: { type: "string" },
+    output: { type: "string" },
+    heatmap: { type: "string" },
+    size: { type: "string" },
+    backend: { type: "string" },
+    json: { type: "boolean", default: false },
+  });
+  const checkpoint = required(values.checkpoint, "checkpoint");
+  const direction = oneOf<Direction>(required(values.direction, "direction"), ["A2B", "B2A"], "direction");
+  const inputPath = required(values.input, "input");
+  const outputPath = required(values.output, "output");
+  const size = positiveInteger(values.size, "size");
+  const outputFormat = formatFromPath(outputPath);
+  const heatmapFormat = values.heatmap === undefined ? undefined : formatFromPath(values.heatmap);
+
+  // Everything a user can get wrong is checked before the model is loaded.
+  await assertOutputFolder(outputPath, "--output");
+  if (values.heatmap !== undefined) await assertOutputFolder(values.heatmap, "--heatmap");
+  const input = await decodeImage(await readUserFile(inputPath, "--input"));
+
+  const translator = await Translator.load({ checkpoint, direction, size, backend: values.backend });
+  try {
+    const started = performance.now();
+    const [result] = await translator.translate([input]);
+    const inferenceMs = performance.now() - started;
+    if (!result) throw new Error("the model returned no result");
+
+    const { image } = result;
+    await writeFileAtomic(outputPath, await encodeImage(image.data, image.width, image.height, outputFormat));
+    if (values.heatmap !== undefined && heatmapFormat !== undefined) {
+      const colours = heatmapToRgb(result.heatmap, result.heatmapSide, translator.size);
+      await writeFileAtomic(
+        values.heatmap,
+        await encodeImage(colours, translator.size, translator.size, heatmapFormat),
+      );
+    }
+
+    const report = {
+      output: outputPath,
+      heatmap: values.heatmap ?? null,
+      direction,
+      cam_logit: result.camLogit,
+      backend: translator.backend,
+      size: translator.size,
+      light: translator.config.light,
+      inference_ms: Math.round(inferenceMs * 10) / 10,
+    };
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(report)}\n`);
+    } else {
+      process.stdout.write(
+        `${outputPath}: ${direction} ${translator.size}×${translator.size} on ${translator.backend} in ${report.inference_ms} ms, cam_logit [${result.camLogit.map((v) => v.toFixed(4)).join(", ")}]\n`,
+      );
+    }
+    return 0;
+  } finally {
+    translator.dispose();
+  }
+}
