@@ -1,0 +1,4 @@
+/** @module The contracts the edge and the worker share: the inference protocol, signing, problem details. */
+export * from "./infer.ts";
+export * from "./problem.ts";
+export * from "./signing.ts";

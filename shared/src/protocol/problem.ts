@@ -1,0 +1,32 @@
+import { z } from "zod";
+
+/** RFC 9457 problem details, the error body of both services. */
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+  })
+  .catchall(z.unknown());
+export type Problem = z.infer<typeof Problem>;
+
+export const PROBLEM_CONTENT_TYPE = "application/problem+json";
+
+/** A problem with a stable `type` URI under the project's namespace, e.g. `problem("queue-full", 503, …)`. */
+export function problem(
+  slug: string,
+  status: number,
+  title: string,
+  detail?: string,
+  extra?: Record<string, unknown>,
+): Problem {
+  return {
+    type: `https://ugatit.dev/problems/${slug}`,
+    title,
+    status,
+    ...(detail === undefined ? {} : { detail }),
+    ...extra,
+  };
+}
