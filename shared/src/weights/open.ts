@@ -14,20 +14,21 @@ import type { WeightFile } from "./weight-file.ts";
  * const file = await openWeightFile("light64.pt");
  * try { const w = await file.read("genA2B.FC.0.weight") } finally { await file.close() }
  */
+const OPEN_ERRORS: Record<string, string> = {
+  ENOENT: "the file does not exist (ENOENT)",
+  EACCES: "permission denied (EACCES)",
+  EISDIR: "it is a folder, not a file (EISDIR)",
+};
+
 export async function openWeightFile(path: string): Promise<WeightFile> {
   const file = fileLabel(path);
   let fh: Awaited<ReturnType<typeof open>>;
   try {
     fh = await open(path, "r");
   } catch (cause) {
-    throw new CheckpointError(
-      "unreadable",
-      file,
-      `unreadable: ${(cause as NodeJS.ErrnoException).code ?? cause}`,
-      {
-        cause,
-      },
-    );
+    const code = (cause as NodeJS.ErrnoException).code;
+    const why = OPEN_ERRORS[code ?? ""] ?? `cannot open it (${code ?? String(cause)})`;
+    throw new CheckpointError("unreadable", file, `unreadable: ${why}`, { cause });
   }
   const close = () => fh.close();
   try {
