@@ -1,5 +1,6 @@
 import { CONVERT_USAGE, convertCommand } from "./convert-command.ts";
 import { INSPECT_USAGE, inspectCommand } from "./inspect-command.ts";
+import { SERVE_USAGE, serveCommand } from "./serve-command.ts";
 import { TRANSLATE_USAGE, translateCommand } from "./translate-command.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -7,6 +8,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage
   translate: { run: translateCommand, usage: TRANSLATE_USAGE },
   convert: { run: convertCommand, usage: CONVERT_USAGE },
   inspect: { run: inspectCommand, usage: INSPECT_USAGE },
+  serve: { run: serveCommand, usage: SERVE_USAGE },
 };
 
 function usage(): string {

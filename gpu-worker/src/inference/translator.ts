@@ -1,11 +1,12 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { modelOutputToRgb, resizeBilinear, rgbToModelInput } from "@ugatit/shared/image";
-import { Generator, type GeneratorConfig } from "@ugatit/shared/model";
+import { Generator, type GeneratorConfig, type TorchWeights } from "@ugatit/shared/model";
+import type { Direction } from "@ugatit/shared/protocol";
 import { loadGenerator } from "@ugatit/shared/weights";
 import { activateBackend, type BackendName } from "../runtime/backends.ts";
 import { resolveInputSize } from "./input-size.ts";
 
-export type Direction = "A2B" | "B2A";
+export type { Direction };
 
 /** Interleaved 8-bit RGB. */
 export interface RgbImage {
@@ -41,12 +42,23 @@ export class Translator {
     private readonly generator: Generator,
   ) {}
 
+  /** Reads the generator from a checkpoint and activates the backend: what the CLI does. */
   static async load(options: TranslatorOptions): Promise<Translator> {
     const { config, weights } = await loadGenerator(options.checkpoint, options.direction);
     const size = resolveInputSize(config, options.size);
     const backend = await activateBackend(options.backend);
-    const generator = Generator.fromTorch(config, weights);
-    return new Translator(config, options.direction, size, backend, generator);
+    return Translator.fromWeights(config, weights, options.direction, size, backend);
+  }
+
+  /** A translator over weights already read, on the backend already active. */
+  static fromWeights(
+    config: GeneratorConfig,
+    weights: TorchWeights,
+    direction: Direction,
+    size: number,
+    backend: BackendName,
+  ): Translator {
+    return new Translator(config, direction, size, backend, Generator.fromTorch(config, weights));
   }
 
   /** Resizes (bilinear, as the official test transform) and translates; one batch, results in input order. */

@@ -1,0 +1,163 @@
+import { heatmapToRgb, ImageError, type ImageFormat } from "@ugatit/shared/image";
+import type { InferRequest, InferResponse } from "@ugatit/shared/protocol";
+import type { BatcherPool } from "../batching/batcher-pool.ts";
+import { DroppedError, QueueFullError } from "../batching/dynamic-batcher.ts";
+import { decodeImage, encodeImage } from "../image/index.ts";
+import type { ModelRegistry } from "../models/model-registry.ts";
+import { problems } from "../server/problems.ts";
+import { type ObjectStore, StorageError } from "../storage/object-store.ts";
+import { writeAllOrNone } from "../storage/write-all-or-none.ts";
+import { toModelSize } from "./preprocess.ts";
+
+export interface InferDeps {
+  registry: ModelRegistry;
+  batchers: BatcherPool;
+  storage: ObjectStore;
+  maxInputBytes: number;
+}
+
+const CONTENT_TYPES: Record<ImageFormat, string> = {
+  png: "image/png",
+  jpeg: "image/jpeg",
+  webp: "image/webp",
+};
+
+/** The request ended before its work did: the deadline passed (504) or the client left. */
+export class ClientGoneError extends Error {
+  override name = "ClientGoneError";
+}
+
+function isTimeout(reason: unknown): boolean {
+  return reason instanceof DOMException && reason.name === "TimeoutError";
+}
+
+/**
+ * One inference job: read the input from storage, decode and check it, make it the model's size, run it
+ * through the model's dynamic batcher, encode, and write the outputs, all or none.
+ */
+export async function runInferJob(
+  deps: InferDeps,
+  request: InferRequest,
+  signal: AbortSignal,
+  timeoutMs: number,
+): Promise<InferResponse> {
+  const started = performance.now();
+  const stopped = () =>
+    isTimeout(signal.reason) ? problems.deadline(timeoutMs) : new ClientGoneError("client went away");
+  const guard = async <T>(work: Promise<T>): Promise<T> => {
+    try {
+      return await work;
+    } catch (error) {
+      if (signal.aborted) throw stopped();
+      throw error;
+    }
+  };
+
+  const model = deps.registry.resolve(request.model);
+  if (!model)
+    throw problems.unknownModel(
+      request.model,
+      deps.registry.list().map((m) => m.id),
+    );
+  const translator = model.translators.get(request.direction);
+  if (!translator)
+    throw problems.unknownDirection(model.id, request.direction, [...model.translators.keys()]);
+
+  let storageMs = 0;
+  let t = performance.now();
+  const bytes = await guard(deps.storage.get(request.input_key, deps.maxInputBytes, signal)).catch(
+    (error: unknown) => {
+      if (error instanceof StorageError) {
+        if (error.reason === "not_found") throw problems.missingInput(request.input_key);
+        if (error.reason === "too_large") throw problems.badImage(error.message);
+        throw problems.storageUnavailable(error.message);
+      }
+      throw error;
+    },
+  );
+  storageMs += performance.now() - t;
+
+  t = performance.now();
+  const decoded = await decodeImage(bytes).catch((error: unknown) => {
+    throw error instanceof ImageError ? problems.badImage(error.message) : error;
+  });
+  const input = toModelSize(decoded, model.size, request.resize);
+  const decodeMs = performance.now() - t;
+
+  const outcome = await deps.batchers
+    .get(model.id, request.direction, translator)
+    .submit(input, signal)
+    .catch((error: unknown) => {
+      if (error instanceof QueueFullError) throw problems.queueFull(error.retryAfterSeconds);
+      if (error instanceof DroppedError) throw stopped();
+      throw error;
+    });
+  const { result } = outcome;
+
+  t = performance.now();
+  const image = await encodeImage(
+    result.image.data,
+    result.image.width,
+    result.image.height,
+    request.output_format,
+  );
+  const heatmap =
+    request.output_keys.heatmap === undefined
+      ? undefined
+      : await encodeImage(
+          heatmapToRgb(result.heatmap, result.heatmapSide, model.size),
+          model.size,
+          model.size,
+          "png",
+        );
+  const encodeMs = performance.now() - t;
+
+  // Past the deadline nothing is written: the caller has already been told 504.
+  if (signal.aborted) throw stopped();
+  t = performance.now();
+  const writes: [string, Uint8Array, string][] = [
+    [request.output_keys.image, image, CONTENT_TYPES[request.output_format]],
+  ];
+  if (heatmap && request.output_keys.heatmap)
+    writes.push([request.output_keys.heatmap, heatmap, "image/png"]);
+  await writeAllOrNone(deps.storage, writes).catch((error: unknown) => {
+    throw error instanceof StorageError ? problems.storageUnavailable(error.message) : error;
+  });
+  storageMs += performance.now() - t;
+
+  const stored = (key: string, body: Uint8Array, contentType: string) => ({
+    key,
+    content_type: contentType,
+    bytes: body.length,
+    width: model.size,
+    height: model.size,
+  });
+  return {
+    job_id: request.job_id,
+    model: model.id,
+    direction: request.direction,
+    outputs: {
+      image: stored(request.output_keys.image, image, CONTENT_TYPES[request.output_format]),
+      ...(heatmap && request.output_keys.heatmap
+        ? { heatmap: stored(request.output_keys.heatmap, heatmap, "image/png") }
+        : {}),
+    },
+    cam_logit: result.camLogit,
+    input: { width: decoded.width, height: decoded.height, format: decoded.format },
+    size: model.size,
+    backend: translator.backend,
+    batch_size: outcome.batchSize,
+    timings_ms: {
+      queue: round(outcome.queuedMs),
+      decode: round(decodeMs),
+      inference: round(outcome.computeMs),
+      encode: round(encodeMs),
+      storage: round(storageMs),
+      total: round(performance.now() - started),
+    },
+  };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}

@@ -1,0 +1,134 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Direction, ModelInfo } from "@ugatit/shared/protocol";
+import { loadGenerator, openWeightFile } from "@ugatit/shared/weights";
+import { resolveInputSize } from "../inference/input-size.ts";
+import { Translator } from "../inference/translator.ts";
+import type { BackendName } from "../runtime/backends.ts";
+import type { ObjectStore } from "../storage/object-store.ts";
+import { compareVersions, type ModelSpec, parseS3Uri } from "./model-spec.ts";
+
+/** Checkpoints may be large; a model file in storage is read whole, up to this. */
+const MAX_MODEL_BYTES = 4 * 1024 ** 3;
+
+export interface LoadedModel {
+  id: string;
+  spec: ModelSpec;
+  size: number;
+  translators: Map<Direction, Translator>;
+  info: ModelInfo;
+  loadSeconds: number;
+}
+
+/** A bare generator state_dict, rather than an official dict or our safetensors with `genA2B.` names. */
+async function isBare(path: string): Promise<boolean> {
+  const file = await openWeightFile(path);
+  try {
+    return ![...file.tensors.keys()].some((name) => /^gen(A2B|B2A)\./.test(name));
+  } finally {
+    await file.close();
+  }
+}
+
+/** Safetensors files we generate for development carry `untrained: true` in their metadata. */
+async function isUntrained(path: string): Promise<boolean> {
+  const file = await openWeightFile(path);
+  try {
+    return file.metadata.untrained === "true";
+  } finally {
+    await file.close();
+  }
+}
+
+/** Named, versioned models, each with a translator per direction it has, on one backend. */
+export class ModelRegistry {
+  private readonly models = new Map<string, LoadedModel>();
+
+  constructor(
+    private readonly backend: BackendName,
+    private readonly lightSize: number,
+    private readonly storage?: ObjectStore,
+  ) {}
+
+  /** Loads one model (downloading an `s3://` source to a temporary file first). */
+  async load(spec: ModelSpec): Promise<LoadedModel> {
+    const started = performance.now();
+    const s3 = parseS3Uri(spec.source);
+    let path = spec.source;
+    let scratch: string | undefined;
+    if (s3) {
+      if (!this.storage) throw new Error(`${spec.source}: no storage configured to read it from`);
+      scratch = await mkdtemp(join(tmpdir(), "ugatit-model-"));
+      path = join(scratch, s3.key.split("/").at(-1) ?? "model");
+      await writeFile(path, await this.storage.get(s3.key, MAX_MODEL_BYTES, undefined, s3.bucket));
+    }
+    try {
+      const translators = new Map<Direction, Translator>();
+      let parameters = 0;
+      let config: Translator["config"] | undefined;
+      // a bare generator state_dict has no direction of its own: it is served as A2B
+      const directions: Direction[] = (await isBare(path)) ? ["A2B"] : ["A2B", "B2A"];
+      for (const direction of directions) {
+        const loaded = await loadGenerator(path, direction).catch((error: unknown) => {
+          if ((error as { code?: string }).code === "missing_direction") return undefined;
+          throw error;
+        });
+        if (!loaded) continue;
+        config = loaded.config;
+        parameters = [...loaded.weights.values()].reduce((n, t) => n + t.data.length, 0);
+        const size = resolveInputSize(loaded.config, loaded.config.light ? this.lightSize : undefined);
+        translators.set(
+          direction,
+          Translator.fromWeights(loaded.config, loaded.weights, direction, size, this.backend),
+        );
+      }
+      if (!config || translators.size === 0) throw new Error(`${spec.source}: no generator found`);
+      const id = `${spec.name}@${spec.version}`;
+      const size = resolveInputSize(config, config.light ? this.lightSize : undefined);
+      const model: LoadedModel = {
+        id,
+        spec,
+        size,
+        translators,
+        loadSeconds: (performance.now() - started) / 1000,
+        info: {
+          id,
+          name: spec.name,
+          version: spec.version,
+          directions: [...translators.keys()],
+          light: config.light,
+          size,
+          ngf: config.ngf,
+          n_blocks: config.nBlocks,
+          parameters,
+          untrained: await isUntrained(path),
+        },
+      };
+      this.models.set(id, model);
+      return model;
+    } finally {
+      if (scratch) await rm(scratch, { recursive: true, force: true });
+    }
+  }
+
+  /** `name@version`, or `name` for its newest version. */
+  resolve(ref: string): LoadedModel | undefined {
+    if (ref.includes("@")) return this.models.get(ref);
+    const versions = [...this.models.values()].filter((m) => m.spec.name === ref);
+    return versions.sort((a, b) => compareVersions(b.spec.version, a.spec.version))[0];
+  }
+
+  list(): ModelInfo[] {
+    return [...this.models.values()].map((m) => m.info);
+  }
+
+  all(): LoadedModel[] {
+    return [...this.models.values()];
+  }
+
+  dispose(): void {
+    for (const model of this.models.values()) for (const t of model.translators.values()) t.dispose();
+    this.models.clear();
+  }
+}

@@ -1,0 +1,79 @@
+import { type Problem, problem } from "@ugatit/shared/protocol";
+
+/** An error that is answered as RFC 9457 problem details. */
+export class HttpProblem extends Error {
+  override name = "HttpProblem";
+  constructor(
+    readonly problem: Problem,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(problem.detail ?? problem.title);
+  }
+
+  get status(): number {
+    return this.problem.status;
+  }
+}
+
+export const problems = {
+  unsigned: (detail: string) =>
+    new HttpProblem(problem("unauthorized", 401, "Request signature refused", detail)),
+  invalidBody: (detail: string) =>
+    new HttpProblem(problem("invalid-request", 400, "Invalid request body", detail)),
+  unknownModel: (model: string, known: string[]) =>
+    new HttpProblem(
+      problem(
+        "unknown-model",
+        404,
+        "Unknown model",
+        `no model ${model}; this worker has ${known.join(", ") || "none"}`,
+      ),
+    ),
+  unknownDirection: (model: string, direction: string, directions: string[]) =>
+    new HttpProblem(
+      problem(
+        "unknown-direction",
+        422,
+        "Unknown direction",
+        `${model} has no ${direction} generator (it has ${directions.join(", ")})`,
+      ),
+    ),
+  missingInput: (key: string) =>
+    new HttpProblem(problem("input-not-found", 404, "Input object not found", `no object ${key}`)),
+  badImage: (detail: string) => new HttpProblem(problem("unprocessable-image", 422, "Image refused", detail)),
+  storageUnavailable: (detail: string) =>
+    new HttpProblem(problem("storage-unavailable", 503, "Storage unavailable", detail), {
+      "retry-after": "5",
+    }),
+  queueFull: (retryAfterSeconds: number) =>
+    new HttpProblem(
+      problem("queue-full", 503, "Inference queue full", "the worker is at capacity; retry later"),
+      {
+        "retry-after": String(retryAfterSeconds),
+      },
+    ),
+  deadline: (ms: number) =>
+    new HttpProblem(problem("deadline-exceeded", 504, "Deadline exceeded", `not done within ${ms} ms`)),
+  draining: () =>
+    new HttpProblem(
+      problem("shutting-down", 503, "Worker shutting down", "this worker is draining; retry on another"),
+      {
+        "retry-after": "1",
+      },
+    ),
+  notReady: () =>
+    new HttpProblem(problem("not-ready", 503, "Not ready", "models are still loading"), {
+      "retry-after": "5",
+    }),
+  tooLarge: (max: number) =>
+    new HttpProblem(problem("body-too-large", 413, "Body too large", `the body is over ${max} bytes`)),
+  // nginx's code for a client that closed the connection: nobody reads it, but logs and metrics do
+  clientClosed: () => new HttpProblem(problem("client-closed", 499, "Client closed request")),
+  notFound: (path: string) => new HttpProblem(problem("not-found", 404, "Not found", `no route ${path}`)),
+  methodNotAllowed: (method: string, path: string) =>
+    new HttpProblem(
+      problem("method-not-allowed", 405, "Method not allowed", `${method} is not allowed on ${path}`),
+    ),
+  internal: () =>
+    new HttpProblem(problem("internal", 500, "Internal error", "the worker failed; see its logs")),
+};

@@ -1,0 +1,408 @@
+/**
+ * The inference worker over real HTTP: `ugatit serve` as a child process, a signature-checking S3 server in
+ * another, the official light64 checkpoint, real images.
+ */
+import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { InferResponse } from "@ugatit/shared/protocol";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT } from "../../../test/helpers/processes.ts";
+import { startTestS3, type TestS3 } from "../../../test/helpers/s3-server.ts";
+import {
+  signedFetch,
+  startWorkerProcess,
+  type WorkerProcess,
+  workerEnv,
+} from "../../../test/helpers/worker.ts";
+
+const run = promisify(execFile);
+const PARITY = join(ROOT, "test/fixtures/ugatit-parity");
+const MODELS = `light@1=${join(PARITY, "light64.pt")},bare@1=${join(ROOT, "test/fixtures/checkpoints/genA2B_bare.pt")}`;
+
+let s3: TestS3;
+let client: S3Client;
+let worker: WorkerProcess;
+const extraWorkers: WorkerProcess[] = [];
+
+async function put(key: string, body: Uint8Array | string, contentType = "image/png") {
+  await client.send(
+    new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body, ContentType: contentType }),
+  );
+}
+async function get(key: string): Promise<Uint8Array> {
+  const out = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }));
+  return (await out.Body?.transformToByteArray()) as Uint8Array;
+}
+async function exists(key: string): Promise<boolean> {
+  return client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key })).then(
+    () => true,
+    () => false,
+  );
+}
+async function rgb(bytes: Uint8Array) {
+  return sharp(bytes).removeAlpha().raw().toBuffer();
+}
+const job = (id: string, extra: Record<string, unknown> = {}) => ({
+  job_id: id,
+  model: "light@1",
+  direction: "A2B",
+  input_key: "in/a.png",
+  output_keys: { image: `out/${id}.png` },
+  ...extra,
+});
+async function problemOf(r: Response) {
+  expect(r.headers.get("content-type")).toBe("application/problem+json");
+  return (await r.json()) as { status: number; title: string; detail?: string };
+}
+
+beforeAll(async () => {
+  s3 = await startTestS3();
+  client = new S3Client({
+    endpoint: s3.endpoint,
+    region: "us-east-1",
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+  });
+  await put("in/a.png", await readFile(join(PARITY, "light64_a_in.png")));
+  await put("in/b.png", await readFile(join(PARITY, "light64_b_in.png")));
+  await put(
+    "in/wide.jpg",
+    await sharp(join(PARITY, "light64_a_in.png")).resize(120, 64, { fit: "fill" }).jpeg().toBuffer(),
+    "image/jpeg",
+  );
+  await put("in/corrupt.png", (await readFile(join(PARITY, "light64_a_in.png"))).subarray(0, 200));
+  await put("in/text.png", "this is not an image");
+  worker = await startWorkerProcess(
+    workerEnv(s3, { UGATIT_MODELS: MODELS, UGATIT_SIZE: "64", MAX_BATCH: "4", MAX_DELAY_MS: "100" }),
+  );
+});
+
+afterAll(async () => {
+  await Promise.all([worker, ...extraWorkers].map((w) => w?.stop("SIGKILL")));
+  await s3?.stop();
+});
+
+describe("POST /v1/infer", () => {
+  it.each(["png", "jpeg", "webp"] as const)(
+    "writes a %s output and its heatmap, and answers what it did",
+    async (format) => {
+      const r = await signedFetch(
+        worker.url,
+        "/v1/infer",
+        job(`fmt-${format}`, {
+          output_format: format,
+          output_keys: { image: `out/fmt.${format}`, heatmap: `out/fmt-${format}-heat.png` },
+        }),
+      );
+      expect(r.status, await r.clone().text()).toBe(200);
+      expect(r.headers.get("x-request-id")).toBeTruthy();
+      const body = InferResponse.parse(await r.json());
+      expect(body.outputs.image.content_type).toBe(`image/${format}`);
+      expect(body.outputs.heatmap?.key).toBe(`out/fmt-${format}-heat.png`);
+      expect(body.cam_logit[0]).toBeCloseTo(0.3405274748802185, 4);
+      expect(body.backend).toBe("wasm");
+      expect(Object.keys(body.timings_ms).sort()).toEqual([
+        "decode",
+        "encode",
+        "inference",
+        "queue",
+        "storage",
+        "total",
+      ]);
+      const meta = await sharp(await get(`out/fmt.${format}`)).metadata();
+      expect([meta.format, meta.width, meta.height]).toEqual([format, 64, 64]);
+      expect(body.outputs.image.bytes).toBe((await get(`out/fmt.${format}`)).length);
+      expect((await sharp(await get(`out/fmt-${format}-heat.png`)).metadata()).width).toBe(64);
+    },
+  );
+
+  it("without a heatmap key writes only the image, pixel for pixel what `ugatit translate` writes", async () => {
+    const r = await signedFetch(worker.url, "/v1/infer", job("cli-equal"));
+    expect(r.status).toBe(200);
+    expect(InferResponse.parse(await r.json()).outputs.heatmap).toBeUndefined();
+    const cliOut = join(tmpdir(), `ugatit-cli-${process.pid}.png`);
+    await run(process.execPath, [
+      join(ROOT, "gpu-worker/bin/ugatit.js"),
+      "translate",
+      "--checkpoint",
+      join(PARITY, "light64.pt"),
+      "--direction",
+      "A2B",
+      "--size",
+      "64",
+      "--input",
+      join(PARITY, "light64_a_in.png"),
+      "--output",
+      cliOut,
+    ]);
+    expect((await rgb(await get("out/cli-equal.png"))).equals(await rgb(await readFile(cliOut)))).toBe(true);
+  });
+
+  it("resizes other sizes (fit) or takes the centred square first (crop)", async () => {
+    const fit = InferResponse.parse(
+      await (await signedFetch(worker.url, "/v1/infer", job("fit", { input_key: "in/wide.jpg" }))).json(),
+    );
+    const crop = InferResponse.parse(
+      await (
+        await signedFetch(worker.url, "/v1/infer", job("crop", { input_key: "in/wide.jpg", resize: "crop" }))
+      ).json(),
+    );
+    expect(fit.input).toEqual({ width: 120, height: 64, format: "jpeg" });
+    expect(fit.cam_logit).not.toEqual(crop.cam_logit);
+  });
+
+  it("batches concurrent requests, and a batched image equals the same image alone", async () => {
+    const alone = InferResponse.parse(
+      await (await signedFetch(worker.url, "/v1/infer", job("alone-b", { input_key: "in/b.png" }))).json(),
+    );
+    expect(alone.batch_size).toBe(1);
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        signedFetch(
+          worker.url,
+          "/v1/infer",
+          job(`batch-${i}`, { input_key: i % 2 ? "in/b.png" : "in/a.png" }),
+        ),
+      ),
+    );
+    const bodies = await Promise.all(responses.map(async (r) => InferResponse.parse(await r.json())));
+    expect(Math.max(...bodies.map((b) => b.batch_size))).toBeGreaterThan(1);
+    const batchedB = bodies.find((b, i) => i % 2 === 1 && b.batch_size > 1) ?? (bodies[1] as InferResponse);
+    expect(batchedB.cam_logit).toEqual(alone.cam_logit);
+    expect(
+      (await rgb(await get(batchedB.outputs.image.key))).equals(await rgb(await get("out/alone-b.png"))),
+    ).toBe(true);
+    const metrics = await (await fetch(`${worker.url}/metrics`)).text();
+    const over1 = /ugatit_batch_size_bucket\{le="1",model="light@1",direction="A2B"\} (\d+)/.exec(metrics);
+    const count = /ugatit_batch_size_count\{model="light@1",direction="A2B"\} (\d+)/.exec(metrics);
+    expect(Number(count?.[1])).toBeGreaterThan(Number(over1?.[1])); // some batches held more than one image
+  });
+
+  it("answers 504 past the request's deadline, and writes nothing", async () => {
+    const r = await signedFetch(worker.url, "/v1/infer", job("late", { timeout_ms: 5 }));
+    expect(r.status).toBe(504);
+    expect((await problemOf(r)).title).toBe("Deadline exceeded");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await exists("out/late.png")).toBe(false);
+  });
+
+  it("drops a request whose client has gone before it is computed", async () => {
+    const count = async () =>
+      Number(
+        /ugatit_dropped_total\{reason="client_gone"\} (\d+)/.exec(
+          await (await fetch(`${worker.url}/metrics`)).text(),
+        )?.[1] ?? 0,
+      );
+    const before = await count();
+    const controller = new AbortController();
+    const pending = signedFetch(worker.url, "/v1/infer", job("gone"), { signal: controller.signal }).catch(
+      () => "aborted",
+    );
+    setTimeout(() => controller.abort(), 40); // within MAX_DELAY_MS: still queued
+    expect(await pending).toBe("aborted");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await count()).toBe(before + 1);
+    expect(await exists("out/gone.png")).toBe(false);
+  });
+
+  it.each([
+    ["a missing input object", job("m", { input_key: "in/none.png" }), 404, /no object in\/none\.png/],
+    ["a corrupt image", job("c", { input_key: "in/corrupt.png" }), 422, /truncated|corrupt/],
+    [
+      "an object that is not an image",
+      job("t", { input_key: "in/text.png" }),
+      422,
+      /PNG, JPEG or WebP|format/,
+    ],
+    [
+      "an unknown model",
+      job("u", { model: "nope@1" }),
+      404,
+      /no model nope@1; this worker has light@1, bare@1/,
+    ],
+    [
+      "a direction the model lacks",
+      job("d", { model: "bare", direction: "B2A" }),
+      422,
+      /bare@1 has no B2A generator/,
+    ],
+    ["an invalid body", { job_id: "x" }, 400, /model/],
+  ])("refuses %s with problem details", async (_, body, status, detail) => {
+    const r = await signedFetch(worker.url, "/v1/infer", body);
+    expect(r.status).toBe(status);
+    expect((await problemOf(r)).detail).toMatch(detail);
+  });
+});
+
+describe("signatures", () => {
+  it("refuses unsigned, stale, wrongly signed and replayed requests with 401", async () => {
+    const body = JSON.stringify(job("sig"));
+    expect((await fetch(`${worker.url}/v1/infer`, { method: "POST", body })).status).toBe(401);
+    expect(
+      (await signedFetch(worker.url, "/v1/infer", job("sig"), { now: Date.now() - 6 * 60_000 })).status,
+    ).toBe(401);
+    expect((await signedFetch(worker.url, "/v1/infer", job("sig"), { secret: "x".repeat(40) })).status).toBe(
+      401,
+    );
+    expect((await fetch(`${worker.url}/v1/models`)).status).toBe(401);
+    // the same signed bytes twice: the second is a replay
+    const { signatureHeaders } = await import("@ugatit/shared/protocol");
+    const bytes = new TextEncoder().encode(body);
+    const headers = await signatureHeaders("worker-test-secret-0123456789abcdef", "POST", "/v1/infer", bytes);
+    const send = () => fetch(`${worker.url}/v1/infer`, { method: "POST", body: bytes, headers });
+    expect((await send()).status).toBe(200);
+    const replay = await send();
+    expect(replay.status).toBe(401);
+    expect((await problemOf(replay)).detail).toMatch(/already used/);
+  });
+});
+
+describe("operations", () => {
+  it("GET /v1/models lists models with directions and sizes", async () => {
+    const { models } = (await (await signedFetch(worker.url, "/v1/models")).json()) as {
+      models: { id: string; directions: string[]; size: number }[];
+    };
+    expect(models.map((m) => [m.id, m.directions, m.size])).toEqual([
+      ["light@1", ["A2B", "B2A"], 64],
+      ["bare@1", ["A2B"], 64],
+    ]);
+  });
+
+  it("/healthz, /readyz and /metrics answer; unknown routes and methods are problems", async () => {
+    expect(await (await fetch(`${worker.url}/healthz`)).json()).toMatchObject({
+      status: "ok",
+      backend: "wasm",
+    });
+    expect((await fetch(`${worker.url}/readyz`)).status).toBe(200);
+    const metrics = await (await fetch(`${worker.url}/metrics`)).text();
+    for (const name of [
+      "ugatit_requests_total",
+      "ugatit_stage_seconds_bucket",
+      "ugatit_batch_size_bucket",
+      "ugatit_queue_depth",
+      "ugatit_model_load_seconds",
+      'ugatit_backend_info{backend="wasm"} 1',
+    ]) {
+      expect(metrics).toContain(name);
+    }
+    expect((await problemOf(await fetch(`${worker.url}/nope`))).status).toBe(404);
+    expect((await problemOf(await fetch(`${worker.url}/healthz`, { method: "DELETE" }))).status).toBe(405);
+  });
+
+  it("logs JSON lines carrying the caller's X-Request-Id", async () => {
+    await signedFetch(worker.url, "/v1/models", undefined, { headers: { "x-request-id": "trace-me-123" } });
+    const line = worker
+      .logs()
+      .split("\n")
+      .find((l) => l.includes("trace-me-123"));
+    expect(JSON.parse(line as string)).toMatchObject({
+      request_id: "trace-me-123",
+      path: "/v1/models",
+      status: 200,
+    });
+  });
+});
+
+describe("under pressure", () => {
+  it("answers 503 with Retry-After when the queue is full", async () => {
+    const busy = await startWorkerProcess(
+      workerEnv(s3, {
+        UGATIT_MODELS: MODELS,
+        UGATIT_SIZE: "64",
+        MAX_BATCH: "8",
+        MAX_DELAY_MS: "2000",
+        QUEUE_LIMIT: "2",
+      }),
+    );
+    extraWorkers.push(busy);
+    // two requests wait for a batch (2 s) and fill the queue; the other ten are refused at once
+    const responses = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => signedFetch(busy.url, "/v1/infer", job(`flood-${i}`))),
+    );
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(2);
+    expect(statuses.filter((s) => s === 503)).toHaveLength(10);
+    const refused = responses.find((r) => r.status === 503) as Response;
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect((await problemOf(refused)).title).toBe("Inference queue full");
+  });
+
+  it("on SIGTERM finishes the batch in flight, then exits 0", async () => {
+    const draining = await startWorkerProcess(
+      workerEnv(s3, { UGATIT_MODELS: MODELS, UGATIT_SIZE: "64", MAX_BATCH: "4", MAX_DELAY_MS: "800" }),
+    );
+    const pending = Promise.all(
+      [0, 1, 2].map((i) => signedFetch(draining.url, "/v1/infer", job(`drain-${i}`))),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300)); // queued, waiting for the batch
+    const exit = draining.stop("SIGTERM");
+    const responses = await pending;
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(await exit).toBe(0);
+    expect(await exists("out/drain-2.png")).toBe(true);
+  });
+
+  it("answers 503 when storage stops mid-run and leaves no partial output, then recovers", async () => {
+    const slow = await startWorkerProcess(
+      workerEnv(s3, { UGATIT_MODELS: MODELS, UGATIT_SIZE: "64", MAX_BATCH: "4", MAX_DELAY_MS: "1500" }),
+    );
+    extraWorkers.push(slow);
+    const pending = signedFetch(
+      slow.url,
+      "/v1/infer",
+      job("outage", { output_keys: { image: "out/outage.png", heatmap: "out/outage-heat.png" } }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500)); // input read; waiting for its batch
+    await s3.stop();
+    const r = await pending;
+    expect(r.status).toBe(503);
+    expect(r.headers.get("retry-after")).toBeTruthy();
+    expect((await problemOf(r)).title).toBe("Storage unavailable");
+    const whileDown = await signedFetch(slow.url, "/v1/infer", job("down"));
+    expect(whileDown.status).toBe(503);
+    await s3.start();
+    expect(await exists("out/outage.png")).toBe(false);
+    expect(await exists("out/outage-heat.png")).toBe(false);
+    expect((await signedFetch(slow.url, "/v1/infer", job("after"))).status).toBe(200);
+  });
+});
+
+describe("start-up", () => {
+  const failsWith = async (env: Record<string, string>, message: RegExp) => {
+    const error = await startWorkerProcess(env).then(
+      () => new Error("started"),
+      (e: Error) => e,
+    );
+    const lines = error.message.replace(/^worker exited with \d+: /, "").split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(message);
+  };
+
+  it("stops with one line for a missing checkpoint, bad credentials, unreachable storage or bad configuration", async () => {
+    await failsWith(
+      workerEnv(s3, { UGATIT_MODELS: "x@1=/nowhere/model.pt" }),
+      /model x@1 \(\/nowhere\/model\.pt\): .*does not exist/,
+    );
+    await failsWith(
+      workerEnv(s3, { UGATIT_MODELS: MODELS, S3_SECRET_ACCESS_KEY: "wrong" }),
+      /storage check failed: .*refused the credentials/,
+    );
+    await failsWith(
+      workerEnv(s3, { UGATIT_MODELS: MODELS, S3_ENDPOINT: "http://127.0.0.1:9" }),
+      /storage check failed: .*unreachable/,
+    );
+    await failsWith(
+      workerEnv(s3, { UGATIT_MODELS: MODELS, S3_BUCKET: "no-such-bucket" }),
+      /bucket no-such-bucket does not exist/,
+    );
+    await failsWith(
+      workerEnv(s3, { UGATIT_MODELS: MODELS, WORKER_SHARED_SECRET: "short" }),
+      /WORKER_SHARED_SECRET must be at least 32/,
+    );
+  });
+});
