@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { presentBackends } from "../runtime/backends.ts";
 import { type BenchCase, type BenchResult, measure } from "./measure.ts";
+import { benchWorker, type WorkerBenchResult, workerTable } from "./worker-bench.ts";
 
 const run = promisify(execFile);
 
@@ -46,6 +47,11 @@ async function main(): Promise<void> {
       batches: { type: "string", default: "1" },
       "budget-ms": { type: "string", default: "15000" },
       out: { type: "string", default: "bench-results" },
+      suites: { type: "string", default: "generator,worker" },
+      "worker-checkpoint": { type: "string", default: "test/fixtures/ugatit-parity/light64.pt" },
+      "worker-input": { type: "string", default: "test/fixtures/ugatit-parity/light64_a_in.png" },
+      "worker-size": { type: "string", default: "256" },
+      "worker-requests": { type: "string", default: "32" },
     },
   });
   if (values.child) {
@@ -53,29 +59,48 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(await measure(c, budgetMs))}\n`);
     return;
   }
+  const suites = values.suites.split(",");
   const backends = values.backends?.split(",") ?? presentBackends();
-  const models = values.models.split(",") as BenchCase["model"][];
-  const batches = values.batches.split(",").map(Number);
   const size = Number(values.size);
-  const budgetMs = Number(values["budget-ms"]);
   const results: BenchResult[] = [];
-  for (const model of models) {
-    for (const backend of backends) {
-      for (const batch of batches) {
-        process.stderr.write(`bench: ${model} ${size}² batch ${batch} on ${backend}…\n`);
-        results.push(await measureInChild({ model, backend, size, batch }, budgetMs));
+  if (suites.includes("generator")) {
+    const models = values.models.split(",") as BenchCase["model"][];
+    const batches = values.batches.split(",").map(Number);
+    const budgetMs = Number(values["budget-ms"]);
+    for (const model of models) {
+      for (const backend of backends) {
+        for (const batch of batches) {
+          process.stderr.write(`bench: ${model} ${size}² batch ${batch} on ${backend}…\n`);
+          results.push(await measureInChild({ model, backend, size, batch }, budgetMs));
+        }
       }
     }
   }
-  const report = table(results);
+  let worker: WorkerBenchResult[] = [];
+  if (suites.includes("worker")) {
+    process.stderr.write(`bench: the worker on ${backends[0]}, batching off and on…\n`);
+    worker = await benchWorker({
+      checkpoint: values["worker-checkpoint"],
+      input: values["worker-input"],
+      size: Number(values["worker-size"]),
+      backend: backends[0],
+      concurrencies: [1, 4, 16],
+      requests: Number(values["worker-requests"]),
+    });
+  }
+  const sections = [];
+  if (results.length) sections.push(`Generators (official configuration: ngf 64, 4 blocks), ${size}²\n\n${table(results)}`);
+  if (worker.length) {
+    sections.push(
+      `Worker (${values["worker-checkpoint"]} at ${values["worker-size"]}², ${backends[0]}, ${values["worker-requests"]} requests per row, through HTTP and S3)\n\n${workerTable(worker)}`,
+    );
+  }
+  const report = sections.join("\n\n");
   process.stdout.write(`${report}\n`);
   await mkdir(values.out, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const file = resolve(values.out, `bench-${stamp}`);
-  await writeFile(
-    `${file}.json`,
-    `${JSON.stringify({ date: new Date().toISOString(), results }, null, 2)}\n`,
-  );
+  await writeFile(`${file}.json`, `${JSON.stringify({ date: new Date().toISOString(), generators: results, worker }, null, 2)}\n`);
   await writeFile(`${file}.md`, `${report}\n`);
   process.stderr.write(`bench: results written to ${file}.json and .md\n`);
 }

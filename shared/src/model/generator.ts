@@ -35,37 +35,43 @@ export class Generator {
     const { nBlocks, light } = this.config;
     const p = <T extends tf.Tensor>(name: string) => param<T>(this.params, name);
     const relu = tf.relu<tf.Tensor4D>;
+    // Each stage in its own tidy: its intermediates go as soon as it is done (peak memory), while the
+    // stage outputs stay until the end, which gradients need.
+    const stage = tf.tidy;
     return tf.tidy(() => {
       // stem: ReflPad 3 → Conv 7×7 → IN → ReLU
-      let h = relu(instanceNorm(conv(x, p("DownBlock.1.weight"), { pad: 3 })));
+      let h = stage(() => relu(instanceNorm(conv(x, p("DownBlock.1.weight"), { pad: 3 }))));
       // down ×2: ReflPad 1 → Conv 3×3 stride 2 → IN → ReLU
-      h = relu(instanceNorm(conv(h, p("DownBlock.5.weight"), { pad: 1, stride: 2 })));
-      h = relu(instanceNorm(conv(h, p("DownBlock.9.weight"), { pad: 1, stride: 2 })));
+      h = stage(() => relu(instanceNorm(conv(h, p("DownBlock.5.weight"), { pad: 1, stride: 2 }))));
+      h = stage(() => relu(instanceNorm(conv(h, p("DownBlock.9.weight"), { pad: 1, stride: 2 }))));
       // encoder: n_blocks × ResnetBlock
-      for (let i = 0; i < nBlocks; i++) h = this.resnetBlock(h, `DownBlock.${12 + i}.conv_block`);
+      for (let i = 0; i < nBlocks; i++) h = stage(() => this.resnetBlock(h, `DownBlock.${12 + i}.conv_block`));
       // CAM
-      const cam = classActivationMap(h, {
-        gapLogit: p("gap_fc.weight"),
-        gmpLogit: p("gmp_fc.weight"),
-        gapChannels: p("gap_fc.weight"),
-        gmpChannels: p("gmp_fc.weight"),
-        conv1x1: p("conv1x1.weight"),
-        conv1x1Bias: p("conv1x1.bias"),
-        activation: "relu",
-      });
+      const cam = stage(() =>
+        classActivationMap(h, {
+          gapLogit: p("gap_fc.weight"),
+          gmpLogit: p("gmp_fc.weight"),
+          gapChannels: p("gap_fc.weight"),
+          gmpChannels: p("gmp_fc.weight"),
+          conv1x1: p("conv1x1.weight"),
+          conv1x1Bias: p("conv1x1.bias"),
+          activation: "relu",
+        }),
+      );
       // γ/β MLP: light pools globally, full flattens in PyTorch's C,H,W order
-      const features: tf.Tensor2D = light ? tf.mean(cam.x, [1, 2]) : flattenChw(cam.x);
-      const mlp = tf.relu(linear(tf.relu(linear(features, p("FC.0.weight"))), p("FC.2.weight")));
-      const gamma = linear(mlp, p("gamma.weight"));
-      const beta = linear(mlp, p("beta.weight"));
+      const { gamma, beta } = stage(() => {
+        const features: tf.Tensor2D = light ? tf.mean(cam.x, [1, 2]) : flattenChw(cam.x);
+        const mlp = tf.relu(linear(tf.relu(linear(features, p("FC.0.weight"))), p("FC.2.weight")));
+        return { gamma: linear(mlp, p("gamma.weight")), beta: linear(mlp, p("beta.weight")) };
+      });
       // decoder: n_blocks × ResnetAdaILNBlock sharing γ, β
       h = cam.x;
-      for (let i = 1; i <= nBlocks; i++) h = this.resnetAdaILNBlock(h, gamma, beta, `UpBlock1_${i}`);
+      for (let i = 1; i <= nBlocks; i++) h = stage(() => this.resnetAdaILNBlock(h, gamma, beta, `UpBlock1_${i}`));
       // up ×2: Upsample nearest → ReflPad 1 → Conv 3×3 → ILN → ReLU
-      h = relu(this.iln(conv(upsampleNearest2x(h), p("UpBlock2.2.weight"), { pad: 1 }), "UpBlock2.3"));
-      h = relu(this.iln(conv(upsampleNearest2x(h), p("UpBlock2.7.weight"), { pad: 1 }), "UpBlock2.8"));
+      h = stage(() => relu(this.iln(conv(upsampleNearest2x(h), p("UpBlock2.2.weight"), { pad: 1 }), "UpBlock2.3")));
+      h = stage(() => relu(this.iln(conv(upsampleNearest2x(h), p("UpBlock2.7.weight"), { pad: 1 }), "UpBlock2.8")));
       // head: ReflPad 3 → Conv 7×7 → Tanh
-      const image = tf.tanh(conv(h, p("UpBlock2.11.weight"), { pad: 3 }));
+      const image = stage(() => tf.tanh(conv(h, p("UpBlock2.11.weight"), { pad: 3 })));
       return { image, camLogit: cam.camLogit, heatmap: cam.heatmap };
     });
   }
