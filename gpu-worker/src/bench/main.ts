@@ -89,7 +89,8 @@ async function main(): Promise<void> {
     });
   }
   const sections = [];
-  if (results.length) sections.push(`Generators (official configuration: ngf 64, 4 blocks), ${size}²\n\n${table(results)}`);
+  if (results.length)
+    sections.push(`Generators (official configuration: ngf 64, 4 blocks), ${size}²\n\n${table(results)}`);
   if (worker.length) {
     sections.push(
       `Worker (${values["worker-checkpoint"]} at ${values["worker-size"]}², ${backends[0]}, ${values["worker-requests"]} requests per row, through HTTP and S3)\n\n${workerTable(worker)}`,
@@ -100,7 +101,10 @@ async function main(): Promise<void> {
   await mkdir(values.out, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const file = resolve(values.out, `bench-${stamp}`);
-  await writeFile(`${file}.json`, `${JSON.stringify({ date: new Date().toISOString(), generators: results, worker }, null, 2)}\n`);
+  await writeFile(
+    `${file}.json`,
+    `${JSON.stringify({ date: new Date().toISOString(), generators: results, worker }, null, 2)}\n`,
+  );
   await writeFile(`${file}.md`, `${report}\n`);
   process.stderr.write(`bench: results written to ${file}.json and .md\n`);
 }

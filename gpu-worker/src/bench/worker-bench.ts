@@ -36,14 +36,21 @@ export async function benchWorker(options: {
   requests: number;
 }): Promise<WorkerBenchResult[]> {
   const dir = await mkdtemp(join(tmpdir(), "ugatit-bench-s3-"));
-  const s3 = await startLocalS3({ directory: dir, bucket: "bench", accessKeyId: "bench", secretAccessKey: "bench-secret" });
+  const s3 = await startLocalS3({
+    directory: dir,
+    bucket: "bench",
+    accessKeyId: "bench",
+    secretAccessKey: "bench-secret",
+  });
   const client = new S3Client({
     endpoint: s3.endpoint,
     region: "us-east-1",
     forcePathStyle: true,
     credentials: { accessKeyId: "bench", secretAccessKey: "bench-secret" },
   });
-  await client.send(new PutObjectCommand({ Bucket: "bench", Key: "in.png", Body: await readFile(options.input) }));
+  await client.send(
+    new PutObjectCommand({ Bucket: "bench", Key: "in.png", Body: await readFile(options.input) }),
+  );
   const results: WorkerBenchResult[] = [];
   try {
     for (const batching of [false, true]) {
@@ -87,9 +94,18 @@ async function load(url: string, concurrency: number, requests: number) {
   const batches: number[] = [];
   const one = async (i: number) => {
     const body = new TextEncoder().encode(
-      JSON.stringify({ job_id: `b${i}`, model: "bench@1", direction: "A2B", input_key: "in.png", output_keys: { image: `out/${i % 64}.png` } }),
+      JSON.stringify({
+        job_id: `b${i}`,
+        model: "bench@1",
+        direction: "A2B",
+        input_key: "in.png",
+        output_keys: { image: `out/${i % 64}.png` },
+      }),
     );
-    const headers = { ...(await signatureHeaders(SECRET, "POST", "/v1/infer", body)), "content-type": "application/json" };
+    const headers = {
+      ...(await signatureHeaders(SECRET, "POST", "/v1/infer", body)),
+      "content-type": "application/json",
+    };
     const t = performance.now();
     const r = await fetch(`${url}/v1/infer`, { method: "POST", body, headers });
     const json = (await r.json()) as { batch_size?: number; detail?: string };

@@ -77,8 +77,14 @@ beforeAll(async () => {
   );
   await put("in/corrupt.png", (await readFile(join(PARITY, "light64_a_in.png"))).subarray(0, 200));
   await put("in/text.png", "this is not an image");
+  await put("models/light64.pt", await readFile(join(PARITY, "light64.pt")), "application/octet-stream");
   worker = await startWorkerProcess(
-    workerEnv(s3, { UGATIT_MODELS: MODELS, UGATIT_SIZE: "64", MAX_BATCH: "4", MAX_DELAY_MS: "100" }),
+    workerEnv(s3, {
+      UGATIT_MODELS: `${MODELS},remote@2=s3://${s3.bucket}/models/light64.pt`,
+      UGATIT_SIZE: "64",
+      MAX_BATCH: "4",
+      MAX_DELAY_MS: "100",
+    }),
   );
 });
 
@@ -120,6 +126,13 @@ describe("POST /v1/infer", () => {
       expect((await sharp(await get(`out/fmt-${format}-heat.png`)).metadata()).width).toBe(64);
     },
   );
+
+  it("serves a model loaded from an s3:// URI, by name alone for its newest version", async () => {
+    const r = await signedFetch(worker.url, "/v1/infer", job("remote", { model: "remote" }));
+    const body = InferResponse.parse(await r.json());
+    expect(body.model).toBe("remote@2");
+    expect(body.cam_logit[0]).toBeCloseTo(0.3405274748802185, 4);
+  });
 
   it("without a heatmap key writes only the image, pixel for pixel what `ugatit translate` writes", async () => {
     const r = await signedFetch(worker.url, "/v1/infer", job("cli-equal"));
@@ -270,6 +283,7 @@ describe("operations", () => {
     expect(models.map((m) => [m.id, m.directions, m.size])).toEqual([
       ["light@1", ["A2B", "B2A"], 64],
       ["bare@1", ["A2B"], 64],
+      ["remote@2", ["A2B", "B2A"], 64],
     ]);
   });
 
