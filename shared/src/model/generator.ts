@@ -45,7 +45,8 @@ export class Generator {
       h = stage(() => relu(instanceNorm(conv(h, p("DownBlock.5.weight"), { pad: 1, stride: 2 }))));
       h = stage(() => relu(instanceNorm(conv(h, p("DownBlock.9.weight"), { pad: 1, stride: 2 }))));
       // encoder: n_blocks × ResnetBlock
-      for (let i = 0; i < nBlocks; i++) h = stage(() => this.resnetBlock(h, `DownBlock.${12 + i}.conv_block`));
+      for (let i = 0; i < nBlocks; i++)
+        h = stage(() => this.resnetBlock(h, `DownBlock.${12 + i}.conv_block`));
       // CAM
       const cam = stage(() =>
         classActivationMap(h, {
@@ -66,10 +67,15 @@ export class Generator {
       });
       // decoder: n_blocks × ResnetAdaILNBlock sharing γ, β
       h = cam.x;
-      for (let i = 1; i <= nBlocks; i++) h = stage(() => this.resnetAdaILNBlock(h, gamma, beta, `UpBlock1_${i}`));
+      for (let i = 1; i <= nBlocks; i++)
+        h = stage(() => this.resnetAdaILNBlock(h, gamma, beta, `UpBlock1_${i}`));
       // up ×2: Upsample nearest → ReflPad 1 → Conv 3×3 → ILN → ReLU
-      h = stage(() => relu(this.iln(conv(upsampleNearest2x(h), p("UpBlock2.2.weight"), { pad: 1 }), "UpBlock2.3")));
-      h = stage(() => relu(this.iln(conv(upsampleNearest2x(h), p("UpBlock2.7.weight"), { pad: 1 }), "UpBlock2.8")));
+      h = stage(() =>
+        relu(this.iln(conv(upsampleNearest2x(h), p("UpBlock2.2.weight"), { pad: 1 }), "UpBlock2.3")),
+      );
+      h = stage(() =>
+        relu(this.iln(conv(upsampleNearest2x(h), p("UpBlock2.7.weight"), { pad: 1 }), "UpBlock2.8")),
+      );
       // head: ReflPad 3 → Conv 7×7 → Tanh
       const image = stage(() => tf.tanh(conv(h, p("UpBlock2.11.weight"), { pad: 3 })));
       return { image, camLogit: cam.camLogit, heatmap: cam.heatmap };
