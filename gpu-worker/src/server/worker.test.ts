@@ -310,15 +310,14 @@ describe("operations", () => {
 
   it("logs JSON lines carrying the caller's X-Request-Id", async () => {
     await signedFetch(worker.url, "/v1/models", undefined, { headers: { "x-request-id": "trace-me-123" } });
-    const line = worker
-      .logs()
-      .split("\n")
-      .find((l) => l.includes("trace-me-123"));
-    expect(JSON.parse(line as string)).toMatchObject({
-      request_id: "trace-me-123",
-      path: "/v1/models",
-      status: 200,
-    });
+    // the log line reaches us through a pipe, a moment after the response
+    let line: string | undefined;
+    for (let tries = 0; tries < 50 && !line; tries++) {
+      line = worker.logs().split("\n").find((l) => l.includes("trace-me-123"));
+      if (!line) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(JSON.parse(line as string)).toMatchObject({ request_id: "trace-me-123", path: "/v1/models", status: 200 });
+  });
   });
 });
 
