@@ -318,7 +318,6 @@ describe("operations", () => {
     }
     expect(JSON.parse(line as string)).toMatchObject({ request_id: "trace-me-123", path: "/v1/models", status: 200 });
   });
-  });
 });
 
 describe("under pressure", () => {
