@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { checkWorkerDockerfile, contextSources, imageUserId } from "./dockerfile.ts";
+import { readRepoFile, WORKER_IMAGES } from "./layout.ts";
+import { replaceOnce } from "./testing.ts";
+
+const gpu = WORKER_IMAGES[0];
+const committed = readRepoFile(gpu.file);
+const runtimeStage = committed.slice(committed.indexOf("FROM nvidia/cuda"));
+
+describe("checkWorkerDockerfile", () => {
+  it.each([
+    ["a root user", "USER 10001:10001", "USER root", "USER root is not a numeric non-root UID"],
+    ["no user", "USER 10001:10001\n", "", "the final stage has no USER"],
+    ["a health check on another path", "+'/healthz'", "+'/readyz'", "no HEALTHCHECK on /healthz"],
+    [
+      "a CUDA 12 runtime",
+      "FROM nvidia/cuda:11.2.2-cudnn8-runtime-ubuntu20.04",
+      "FROM nvidia/cuda:12.2.2-cudnn8-runtime-ubuntu22.04",
+      "the final stage is based on nvidia/cuda:12.2.2-cudnn8-runtime-ubuntu22.04",
+    ],
+    [
+      "another command",
+      '"gpu-worker/bin/ugatit.js", "serve"]',
+      '"gpu-worker/bin/ugatit.js", "translate"]',
+      "ENTRYPOINT",
+    ],
+    [
+      "a shell-form entrypoint, which would keep SIGTERM from Node",
+      'ENTRYPOINT ["node", "gpu-worker/bin/ugatit.js", "serve"]',
+      "ENTRYPOINT node gpu-worker/bin/ugatit.js serve",
+      "the ENTRYPOINT is not the exec form",
+    ],
+    ["another stop signal", "STOPSIGNAL SIGTERM", "STOPSIGNAL SIGINT", "does not declare STOPSIGNAL SIGTERM"],
+    ["another port", "EXPOSE 8080", "EXPOSE 9090", "does not EXPOSE 8080"],
+    [
+      "an unknown variable set",
+      "EXPOSE 8080",
+      "EXPOSE 8080\nENV WORKER_PORT=8080",
+      "WORKER_PORT is not a variable",
+    ],
+    ["an unknown variable read", "process.env.PORT", "process.env.HTTP_PORT", "HTTP_PORT is not a variable"],
+    [
+      "a floating major tag",
+      "FROM node:22.23.3-bullseye",
+      "FROM node:22-bullseye",
+      "node:22-bullseye is not pinned",
+    ],
+    ["no tag", "FROM node:22.23.3-bullseye", "FROM node", "base image node is not pinned"],
+    [
+      "the CPU backend in the GPU image",
+      "npm rebuild esbuild @tensorflow/tfjs-node-gpu",
+      "npm rebuild esbuild @tensorflow/tfjs-node",
+      "no build stage runs the install script of @tensorflow/tfjs-node-gpu",
+    ],
+    ["a misspelt instruction", "STOPSIGNAL SIGTERM", "STOPSIGNL SIGTERM", "Unknown instruction: STOPSIGNL"],
+    ["a misspelt flag", "--interval=10s", "--intervall=10s", "Unknown flag: intervall"],
+  ])("notices %s", (_, search, replacement, expected) => {
+    const problems = checkWorkerDockerfile(replaceOnce(committed, search, replacement), gpu);
+    expect(problems).toContainEqual(expect.stringContaining(expected));
+  });
+
+  it("notices a single-stage build", () => {
+    const problems = checkWorkerDockerfile(runtimeStage, gpu);
+    expect(problems).toContainEqual(expect.stringContaining("not a multi-stage build"));
+    expect(problems).toContainEqual(expect.stringContaining("no build stage runs npm ci"));
+  });
+
+  it("names the file in every problem", () => {
+    const problems = checkWorkerDockerfile(runtimeStage, gpu);
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.every((problem) => problem.startsWith(`${gpu.file}: `))).toBe(true);
+  });
+});
+
+describe("imageUserId", () => {
+  it("reads the final stage's numeric user", () => {
+    expect(imageUserId(committed)).toBe(10001);
+  });
+
+  it("is undefined for a user given by name", () => {
+    expect(imageUserId(replaceOnce(committed, "USER 10001:10001", "USER ugatit"))).toBeUndefined();
+  });
+});
+
+describe("contextSources", () => {
+  it("lists what is copied from the build context, not from other stages", () => {
+    expect(contextSources(committed)).toEqual([
+      "package.json",
+      "package-lock.json",
+      "shared/package.json",
+      "gpu-worker/package.json",
+      "shared/",
+      "gpu-worker/",
+    ]);
+  });
+});

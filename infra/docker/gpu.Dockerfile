@@ -1,0 +1,34 @@
+# syntax=docker/dockerfile:1
+# The GPU inference worker: `ugatit serve` on @tensorflow/tfjs-node-gpu, whose libtensorflow 2.9.1
+# needs CUDA 11.2 and cuDNN 8 in the image and an NVIDIA driver (>= 460) on the host.
+#   build (from the repository root):  docker build -f infra/docker/gpu.Dockerfile -t ugatit/gpu-worker:gpu .
+#   run (NVIDIA Container Toolkit):    docker run --gpus all -p 8080:8080 --env-file worker.env ugatit/gpu-worker:gpu
+
+# Bullseye has glibc 2.31 like the Ubuntu 20.04 runtime, so an addon node-gyp has to compile here loads there.
+FROM node:22.23.3-bullseye AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY shared/package.json shared/
+COPY gpu-worker/package.json gpu-worker/
+# Install scripts run only for esbuild and the CUDA backend: the CPU tfjs-node would download a second
+# libtensorflow. A failed download fails the build instead of leaving a GPU image that runs on the CPU.
+RUN npm ci --workspace @ugatit/gpu-worker --include-workspace-root --omit=dev --ignore-scripts --no-audit --no-fund \
+  && npm rebuild esbuild @tensorflow/tfjs-node-gpu \
+  && rm -rf node_modules/@tensorflow/tfjs-node \
+  && test -f node_modules/@tensorflow/tfjs-node-gpu/lib/napi-v8/tfjs_binding.node
+COPY shared/ shared/
+COPY gpu-worker/ gpu-worker/
+
+FROM nvidia/cuda:11.2.2-cudnn8-runtime-ubuntu20.04 AS runtime
+COPY --from=build /usr/local/bin/node /usr/local/bin/node
+RUN groupadd --gid 10001 ugatit \
+  && useradd --uid 10001 --gid ugatit --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin ugatit
+WORKDIR /app
+# Root-owned and read-only for the worker's user.
+COPY --from=build /app ./
+USER 10001:10001
+EXPOSE 8080
+STOPSIGNAL SIGTERM
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+ENTRYPOINT ["node", "gpu-worker/bin/ugatit.js", "serve"]
