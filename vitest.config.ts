@@ -1,15 +1,24 @@
 import { defineConfig } from "vitest/config";
+import { edgeProjects } from "./edge/vitest.projects.ts";
 
 export default defineConfig({
   test: {
-    include: [
-      "shared/src/**/*.test.ts",
-      "gpu-worker/src/**/*.test.ts",
-      "infra/**/*.test.ts",
-      "test/**/*.test.ts",
+    projects: [
+      {
+        test: {
+          name: "node",
+          include: [
+            "shared/src/**/*.test.ts",
+            "gpu-worker/src/**/*.test.ts",
+            "infra/**/*.test.ts",
+            "test/**/*.test.ts",
+          ],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          pool: "forks",
+        },
+      },
+      ...edgeProjects,
     ],
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
-    pool: "forks",
   },
 });

@@ -1,0 +1,15 @@
+/** @module Who a request acts for, once authenticated. */
+import type { Scope } from "../keys/api-key.ts";
+
+export interface Principal {
+  /** Prefix of every object key and owner of every job the request touches. */
+  tenant: string;
+  /** The API key's id; null for the anonymous tier. */
+  keyId: string | null;
+  scopes: readonly Scope[];
+  anonymous: boolean;
+  /** The largest image this principal may upload. */
+  maxUploadBytes: number;
+  /** The client's address as Cloudflare reports it. */
+  clientIp: string;
+}

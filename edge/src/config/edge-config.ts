@@ -1,0 +1,130 @@
+/** @module The edge's configuration: wrangler.toml vars and secrets, validated once per environment object. */
+import { ModelRef } from "@ugatit/shared/protocol";
+import { z } from "zod";
+
+const int = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+const flag = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0"])
+    .default(fallback ? "true" : "false")
+    .transform((v) => v === "true" || v === "1");
+const list = z
+  .string()
+  .default("")
+  .transform((v) =>
+    v
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+const MIB = 1024 * 1024;
+
+const EdgeVars = z.object({
+  WORKER_URL: z.url(),
+  WORKER_SHARED_SECRET: z.string().min(32, "must be at least 32 characters"),
+  WORKER_TIMEOUT_MS: int(60_000, 1_000, 600_000),
+  /** Empty for AWS S3's own endpoint. */
+  S3_ENDPOINT: z.union([z.url(), z.literal("")]).default(""),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  S3_BUCKET: z.string().min(1),
+  S3_FORCE_PATH_STYLE: flag(false),
+  S3_ACCESS_KEY_ID: z.string().min(1),
+  S3_SECRET_ACCESS_KEY: z.string().min(1),
+  S3_CONDITIONAL_PUT: flag(true),
+  CORS_ORIGINS: list,
+  MAX_UPLOAD_BYTES: int(10 * MIB, 1, 5 * 1024 * MIB),
+  ANONYMOUS_TIER: z.enum(["off", "on"]).default("off"),
+  ANON_MAX_UPLOAD_BYTES: int(2 * MIB, 1, 5 * 1024 * MIB),
+  DEFAULT_MODEL: ModelRef,
+  UPLOAD_URL_TTL_SECONDS: int(600, 1, 3600),
+  RESULT_URL_TTL_SECONDS: int(900, 1, 7 * 24 * 3600),
+  RETRY_BASE_DELAY_SECONDS: int(2, 0, 3600),
+  RATE_LIMIT_REQUESTS: int(120, 1, 1_000_000),
+  ANON_RATE_LIMIT_REQUESTS: int(20, 1, 1_000_000),
+  RATE_LIMIT_PERIOD_SECONDS: z.enum(["10", "60"]).default("60").transform(Number),
+});
+
+export interface EdgeConfig {
+  worker: { url: string; secret: string; timeoutMs: number };
+  storage: StorageConfig;
+  corsOrigins: string[];
+  maxUploadBytes: number;
+  anonymous: { enabled: boolean; maxUploadBytes: number; rateLimit: number };
+  defaultModel: string;
+  uploadUrlTtlSeconds: number;
+  resultUrlTtlSeconds: number;
+  retryBaseDelaySeconds: number;
+  rateLimit: { requests: number; periodSeconds: number };
+}
+
+export interface StorageConfig {
+  endpoint: string | undefined;
+  region: string;
+  bucket: string;
+  forcePathStyle: boolean;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Presigned PUTs carry `If-None-Match: *`, so an upload cannot overwrite an object. */
+  conditionalPut: boolean;
+}
+
+/** A configuration the edge cannot run with; its message names every wrong variable. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const parsed = new WeakMap<object, EdgeConfig>();
+
+/**
+ * The edge's configuration from its bindings, parsed once per environment object.
+ *
+ * @example
+ * const { maxUploadBytes } = edgeConfig(c.env);
+ */
+export function edgeConfig(env: Env): EdgeConfig {
+  let config = parsed.get(env);
+  if (!config) {
+    config = parse(env);
+    parsed.set(env, config);
+  }
+  return config;
+}
+
+function parse(env: Env): EdgeConfig {
+  const result = EdgeVars.safeParse(env);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`invalid edge configuration: ${issues.join("; ")}`);
+  }
+  const v = result.data;
+  return {
+    worker: {
+      url: v.WORKER_URL.replace(/\/+$/, ""),
+      secret: v.WORKER_SHARED_SECRET,
+      timeoutMs: v.WORKER_TIMEOUT_MS,
+    },
+    storage: {
+      endpoint: v.S3_ENDPOINT || undefined,
+      region: v.S3_REGION,
+      bucket: v.S3_BUCKET,
+      forcePathStyle: v.S3_FORCE_PATH_STYLE,
+      accessKeyId: v.S3_ACCESS_KEY_ID,
+      secretAccessKey: v.S3_SECRET_ACCESS_KEY,
+      conditionalPut: v.S3_CONDITIONAL_PUT,
+    },
+    corsOrigins: v.CORS_ORIGINS,
+    maxUploadBytes: v.MAX_UPLOAD_BYTES,
+    anonymous: {
+      enabled: v.ANONYMOUS_TIER === "on",
+      maxUploadBytes: Math.min(v.ANON_MAX_UPLOAD_BYTES, v.MAX_UPLOAD_BYTES),
+      rateLimit: v.ANON_RATE_LIMIT_REQUESTS,
+    },
+    defaultModel: v.DEFAULT_MODEL,
+    uploadUrlTtlSeconds: v.UPLOAD_URL_TTL_SECONDS,
+    resultUrlTtlSeconds: v.RESULT_URL_TTL_SECONDS,
+    retryBaseDelaySeconds: v.RETRY_BASE_DELAY_SECONDS,
+    rateLimit: { requests: v.RATE_LIMIT_REQUESTS, periodSeconds: v.RATE_LIMIT_PERIOD_SECONDS },
+  };
+}

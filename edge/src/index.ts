@@ -1,0 +1,48 @@
+/**
+ * @module The edge Worker: wires middleware, the resources' routes, the OpenAPI document and the queue
+ * consumer to the bindings of wrangler.toml.
+ */
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import { ulid } from "ulid";
+import { authenticate } from "./auth/authenticate.ts";
+import { rateLimit } from "./auth/rate-limit.ts";
+import { createRouter } from "./context.ts";
+import { corsForConfiguredOrigins } from "./middleware/cors.ts";
+import { jsonBodyLimit } from "./middleware/json-body-limit.ts";
+import { modelsRoutes } from "./models/routes.ts";
+import { registerOpenApi } from "./openapi/document.ts";
+import { notFound, onError } from "./problems/respond.ts";
+import { consumeJobQueue, type JobMessage } from "./translations/job-queue.ts";
+import { translationsRoutes } from "./translations/routes.ts";
+import { uploadsRoutes } from "./uploads/routes.ts";
+
+const app = createRouter();
+
+app.use(requestId({ limitLength: 128, generator: () => ulid() }));
+app.use(corsForConfiguredOrigins());
+app.use(
+  secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'none'"],
+      styleSrc: ["'unsafe-inline'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'none'"],
+    },
+    crossOriginResourcePolicy: "cross-origin",
+  }),
+);
+app.use("/v1/*", authenticate(), rateLimit(), jsonBodyLimit());
+
+app.route("/", uploadsRoutes);
+app.route("/", translationsRoutes);
+app.route("/", modelsRoutes);
+registerOpenApi(app);
+app.get("/", (c) => c.json({ name: "ugatit-edge", docs: "/docs", openapi: "/openapi.json" }));
+app.get("/healthz", (c) => c.json({ status: "ok" }));
+
+app.notFound(notFound(app));
+app.onError(onError);
+
+export default { fetch: app.fetch, queue: consumeJobQueue } satisfies ExportedHandler<Env, JobMessage>;

@@ -1,0 +1,47 @@
+/** @module GET /v1/models: what the GPU worker serves, and which model translations use by default. */
+import { z } from "@hono/zod-openapi";
+import { Direction } from "@ugatit/shared/protocol";
+import { edgeConfig } from "../config/edge-config.ts";
+import { problems } from "../problems/api-problem.ts";
+import { listWorkerModels, WorkerCallError } from "../worker-client/worker-client.ts";
+
+export const PublicModel = z
+  .object({
+    id: z.string().openapi({ example: "selfie2anime@1" }),
+    name: z.string().openapi({ example: "selfie2anime" }),
+    version: z.string().openapi({ example: "1" }),
+    directions: z.array(Direction),
+    size: z.number().int().openapi({ description: "Side of the square images the model works on" }),
+    default: z.boolean().openapi({ description: "Used when a translation names no model" }),
+  })
+  .openapi("Model");
+
+export const ModelList = z
+  .object({ models: z.array(PublicModel), default_model: z.string() })
+  .openapi("ModelList");
+export type ModelList = z.infer<typeof ModelList>;
+
+const LIST_TIMEOUT_MS = 10_000;
+
+export async function listModels(env: Env, requestId: string): Promise<ModelList> {
+  const config = edgeConfig(env);
+  try {
+    const models = await listWorkerModels(config.worker, { requestId, timeoutMs: LIST_TIMEOUT_MS });
+    const isDefault = (id: string, name: string) =>
+      config.defaultModel === id || config.defaultModel === name;
+    return {
+      models: models.map((m) => ({
+        id: m.id,
+        name: m.name,
+        version: m.version,
+        directions: m.directions,
+        size: m.size,
+        default: isDefault(m.id, m.name),
+      })),
+      default_model: config.defaultModel,
+    };
+  } catch (error) {
+    if (error instanceof WorkerCallError) throw problems.workerUnavailable(error.failure.detail);
+    throw error;
+  }
+}

@@ -1,0 +1,88 @@
+/** @module Request and response bodies of /v1/translations, shared by validation and the OpenAPI document. */
+import { z } from "@hono/zod-openapi";
+import { Direction, ModelRef, OutputFormat, ResizePolicy } from "@ugatit/shared/protocol";
+
+export const OutputKind = z.enum(["image", "heatmap"]);
+
+const outputs = z
+  .array(OutputKind)
+  .min(1)
+  .refine((o) => o.includes("image"), "outputs must include image")
+  .transform((o) => [...new Set(o)].sort());
+
+// The shared schemas may exist before @hono/zod-openapi adds .openapi(): describe them with zod's .meta().
+const fields = {
+  direction: Direction.meta({ description: "A2B (e.g. selfie → anime) or B2A" }),
+  model: ModelRef.optional().meta({
+    description: "name or name@version; the service's default model when absent",
+    example: "selfie2anime@1",
+  }),
+  outputs: outputs.default(["heatmap", "image"]).openapi({
+    description: "What to produce: the translated image, and the attention heatmap (PNG)",
+  }),
+  format: OutputFormat.default("png").meta({ description: "Format of the translated image" }),
+  resize: ResizePolicy.default("fit").meta({
+    description: "fit: resize the whole image to the model's size; crop: the centred square first",
+  }),
+};
+
+export const TranslationRequest = z
+  .object({
+    upload_id: z.string().min(1).max(64).openapi({ description: "From POST /v1/uploads" }),
+    ...fields,
+  })
+  .openapi("TranslationRequest");
+export type TranslationRequest = z.infer<typeof TranslationRequest>;
+
+/** The options of a translation whose image is the request body, from the query string. */
+export const TranslationQuery = z.object({
+  ...fields,
+  outputs: z
+    .string()
+    .transform((s) => s.split(","))
+    .pipe(outputs)
+    .default(["heatmap", "image"])
+    .openapi({ description: "Comma-separated: image, or image,heatmap", example: "image,heatmap" }),
+});
+export type TranslationOptions = Omit<TranslationRequest, "upload_id">;
+
+/** The query as the OpenAPI document shows it: only meaningful with an image body. */
+export const TranslationQueryParams = TranslationQuery.partial();
+
+export const JobStatus = z.enum(["queued", "running", "succeeded", "failed", "canceled"]);
+export type JobStatus = z.infer<typeof JobStatus>;
+
+export const JobError = z
+  .object({ type: z.string(), title: z.string(), detail: z.string() })
+  .openapi("TranslationError");
+
+export const TranslationJob = z
+  .object({
+    id: z.string().openapi({ example: "01JD7Y5B0C1D2E3F4G5H6J7K8M" }),
+    status: JobStatus,
+    direction: Direction,
+    model: z
+      .string()
+      .openapi({ description: "The model asked for; once done, the exact name@version that ran" }),
+    created_at: z.iso.datetime(),
+    started_at: z.iso.datetime().nullable(),
+    completed_at: z.iso.datetime().nullable(),
+    output: z
+      .object({
+        image_url: z.url().openapi({ description: "Presigned GET, valid for minutes" }),
+        heatmap_url: z.url().nullable(),
+        cam_logit: z.tuple([z.number(), z.number()]).openapi({ description: "The CAM classifier's logits" }),
+      })
+      .nullable(),
+    error: JobError.nullable(),
+  })
+  .openapi("TranslationJob");
+export type TranslationJob = z.infer<typeof TranslationJob>;
+
+export const JobIdParams = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" }, example: "01JD7Y5B0C1D2E3F4G5H6J7K8M" }),
+});

@@ -1,0 +1,157 @@
+/**
+ * The edge when the GPU worker fails, for real: here WORKER_URL is a worker whose storage is gone (every
+ * inference answers 503); a port where nothing listens, a server that never answers and a worker slower
+ * than the edge's deadline stand in for the other faults.
+ */
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, inject, it, vi } from "vitest";
+import {
+  call,
+  expectProblem,
+  image,
+  newKey,
+  uniqueTenant,
+  uploadImage,
+  type VarOverrides,
+  waitForJob,
+} from "../../test/workerd/api.ts";
+import worker from "../index.ts";
+import { findUpload } from "../uploads/upload-store.ts";
+import { newJobRecord } from "./create-translation.ts";
+import type { JobMessage } from "./job-queue.ts";
+import { findJobById, insertJob, type JobRecord } from "./job-store.ts";
+import type { TranslationJob } from "./schemas.ts";
+
+async function translate(key: string, headers: Record<string, string> = {}, overrides?: VarOverrides) {
+  const upload = await uploadImage(key, image());
+  const r = await call("/v1/translations", {
+    key,
+    headers,
+    json: { upload_id: upload.upload_id, direction: "A2B" },
+    ...(overrides ? { env: overrides } : {}),
+  });
+  return { r, upload, job: (await r.json()) as TranslationJob };
+}
+
+describe("a worker answering 503, through the real queue", () => {
+  it("is retried with backoff, then dead-lettered: the job fails with the last error and the upload stays", async () => {
+    const key = await newKey();
+    const { r, upload, job } = await translate(key);
+    expect(r.status).toBe(202);
+    const failed = await waitForJob(job.id, (j) => j.status === "failed", 45_000);
+    expect(failed.attempts).toBe(3); // max_retries 2 in the tests
+    const shown = (await (await call(`/v1/translations/${job.id}`, { key })).json()) as TranslationJob;
+    expect(shown).toMatchObject({ status: "failed", output: null });
+    expect(shown.error).toEqual({
+      type: "https://ugatit.dev/problems/worker-error",
+      title: "Translation failed after retries",
+      detail: expect.stringMatching(
+        /^gave up after 3 attempts; the last: the GPU worker answered 503: Storage unavailable: /,
+      ),
+    });
+    // the upload is intact: the same image can be translated again
+    const again = await call("/v1/translations", {
+      key,
+      json: { upload_id: upload.upload_id, direction: "A2B" },
+    });
+    expect(again.status).toBe(202);
+  });
+
+  it("with Prefer: wait, answers 202 rather than the error, and leaves the job to the queue", async () => {
+    const started = Date.now();
+    const { r, job } = await translate(await newKey(), { prefer: "wait=20" });
+    expect(r.status).toBe(202);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(job).toMatchObject({ status: "queued", error: null });
+    const row = await findJobById(env.DB, job.id);
+    expect(row?.attempts).toBeGreaterThanOrEqual(1);
+    expect(row?.last_error).toMatch(/answered 503/);
+  });
+});
+
+describe("a worker that is down", () => {
+  const down = () => ({ WORKER_URL: inject("downWorkerUrl") });
+
+  it("makes a synchronous call answer 202 at once", async () => {
+    const started = Date.now();
+    const { r } = await translate(await newKey(), { prefer: "wait=20" }, down());
+    expect(r.status).toBe(202);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it("makes GET /v1/models answer 503 with Retry-After", async () => {
+    const r = await call("/v1/models", { key: await newKey(), env: down() });
+    expect((await expectProblem(r, 503)).detail).toMatch(/could not be reached/);
+    expect(r.headers.get("retry-after")).toBe("5");
+  });
+});
+
+describe("the queue consumer, one delivery at a time", () => {
+  async function queuedJob(): Promise<JobRecord> {
+    const tenant = uniqueTenant();
+    const upload = await uploadImage(await newKey(tenant), image());
+    const record = await findUpload(env.DB, tenant, upload.upload_id);
+    const job = newJobRecord(
+      tenant,
+      record!,
+      { direction: "A2B", outputs: ["image"], format: "png", resize: "fit" },
+      {
+        defaultModel: "light@1",
+        requestId: "consumer-test",
+      },
+    );
+    await insertJob(env.DB, job);
+    return job;
+  }
+
+  async function deliver(queue: string, job: JobRecord, attempt: number, overrides: VarOverrides) {
+    const batch = createMessageBatch<JobMessage>(queue, [
+      {
+        id: `m${attempt}`,
+        timestamp: new Date(),
+        attempts: attempt,
+        body: { job_id: job.id, request_id: "consumer-test" },
+      },
+    ]);
+    const retry = vi.spyOn(batch.messages[0]!, "retry");
+    await worker.queue(batch, { ...env, ...overrides });
+    return {
+      ...(await getQueueResult(batch, createExecutionContext())),
+      retriedWith: retry.mock.calls.map(([options]) => options),
+    };
+  }
+
+  it.each([
+    ["down (nothing listens)", () => ({ WORKER_URL: inject("downWorkerUrl") }), /could not be reached/],
+    [
+      "hung (never answers)",
+      () => ({ WORKER_URL: inject("hungWorkerUrl"), WORKER_TIMEOUT_MS: "1000" }),
+      /did not answer within 2000 ms/,
+    ],
+    [
+      "slow (past its deadline)",
+      () => ({ WORKER_URL: inject("slowWorkerUrl"), WORKER_TIMEOUT_MS: "1000" }),
+      /answered 504: Deadline exceeded/,
+    ],
+  ])(
+    "retries a worker %s with growing delays; the dead-letter consumer then fails the job",
+    async (_, overrides, reason) => {
+      const job = await queuedJob();
+      for (const attempt of [1, 2, 3]) {
+        const result = await deliver("ugatit-jobs", job, attempt, overrides());
+        expect(result.retryMessages).toEqual([{ msgId: `m${attempt}` }]);
+        expect(result.retriedWith).toEqual([{ delaySeconds: 2 ** (attempt - 1) }]); // RETRY_BASE_DELAY_SECONDS 1
+        const row = await findJobById(env.DB, job.id);
+        expect(row).toMatchObject({ status: "queued", attempts: attempt, error: null });
+        expect(row?.last_error).toMatch(reason);
+      }
+      const dead = await deliver("ugatit-jobs-dlq", job, 1, overrides());
+      expect(dead.explicitAcks).toEqual(["m1"]);
+      const failed = await findJobById(env.DB, job.id);
+      expect(failed?.status).toBe("failed");
+      expect(JSON.parse(failed?.error ?? "{}").detail).toMatch(/^gave up after 3 attempts; the last: /);
+      expect(JSON.parse(failed?.error ?? "{}").detail).toMatch(reason);
+    },
+  );
+});

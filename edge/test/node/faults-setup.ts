@@ -1,0 +1,31 @@
+/**
+ * @module Starts the faulty surroundings of the `edge-faults` test project, for real: a worker whose storage
+ * is gone (every inference answers 503), a worker slower than the edge's deadline, a port where nothing
+ * listens and a server that never answers.
+ */
+import type { TestProject } from "vitest/node";
+import { hungServer, Services, storageOf, testImages, unusedUrl, WORKER_SECRET } from "./services.ts";
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const services = new Services();
+  try {
+    const s3 = await services.s3();
+    const lostStorage = await services.s3();
+    const [failing, slow] = await Promise.all([
+      services.worker(lostStorage),
+      services.worker(s3, { MAX_BATCH: "8", MAX_DELAY_MS: "5000" }),
+    ]);
+    await lostStorage.stop();
+    project.provide("storage", storageOf(s3));
+    project.provide("workerSecret", WORKER_SECRET);
+    project.provide("workerUrl", failing.url);
+    project.provide("slowWorkerUrl", slow.url);
+    project.provide("downWorkerUrl", await unusedUrl());
+    project.provide("hungWorkerUrl", await hungServer(services));
+    project.provide("images", await testImages());
+  } catch (error) {
+    await services.stopAll();
+    throw error;
+  }
+  return () => services.stopAll();
+}
