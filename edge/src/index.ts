@@ -8,6 +8,7 @@ import { ulid } from "ulid";
 import { authenticate } from "./auth/authenticate.ts";
 import { rateLimit } from "./auth/rate-limit.ts";
 import { createRouter } from "./context.ts";
+import { demoRoutes } from "./demo/routes.ts";
 import { corsForConfiguredOrigins } from "./middleware/cors.ts";
 import { jsonBodyLimit } from "./middleware/json-body-limit.ts";
 import { modelsRoutes } from "./models/routes.ts";
@@ -31,6 +32,8 @@ app.use(
       formAction: ["'none'"],
     },
     crossOriginResourcePolicy: "cross-origin",
+    // a route with its own policy (the demo page) keeps it
+    overwrite: false,
   }),
 );
 app.use("/v1/*", authenticate(), rateLimit(), jsonBodyLimit());
@@ -39,7 +42,7 @@ app.route("/", uploadsRoutes);
 app.route("/", translationsRoutes);
 app.route("/", modelsRoutes);
 registerOpenApi(app);
-app.get("/", (c) => c.json({ name: "ugatit-edge", docs: "/docs", openapi: "/openapi.json" }));
+app.route("/", demoRoutes);
 app.get("/healthz", (c) => c.json({ status: "ok" }));
 
 app.notFound(notFound(app));

@@ -13,6 +13,9 @@ export const PublicModel = z
     directions: z.array(Direction),
     size: z.number().int().openapi({ description: "Side of the square images the model works on" }),
     default: z.boolean().openapi({ description: "Used when a translation names no model" }),
+    untrained: z.boolean().openapi({
+      description: "Randomly initialised weights (a development stand-in): its translations are noise",
+    }),
   })
   .openapi("Model");
 
@@ -37,6 +40,7 @@ export async function listModels(env: Env, requestId: string): Promise<ModelList
         directions: m.directions,
         size: m.size,
         default: isDefault(m.id, m.name),
+        untrained: m.untrained,
       })),
       default_model: config.defaultModel,
     };

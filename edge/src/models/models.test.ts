@@ -7,7 +7,15 @@ describe("GET /v1/models", () => {
     expect(r.status).toBe(200);
     expect(await r.json()).toEqual({
       models: [
-        { id: "light@1", name: "light", version: "1", directions: ["A2B", "B2A"], size: 64, default: true },
+        {
+          id: "light@1",
+          name: "light",
+          version: "1",
+          directions: ["A2B", "B2A"],
+          size: 64,
+          default: true,
+          untrained: false,
+        },
       ],
       default_model: "light@1",
     });

@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { call } from "../../test/workerd/api.ts";
+
+describe("the demo page", () => {
+  it("is served at / with a per-request script nonce and a policy naming the storage origin", async () => {
+    const first = await call("/");
+    expect(first.status).toBe(200);
+    expect(first.headers.get("content-type")).toMatch(/text\/html/);
+    const html = await first.text();
+    const nonce = /<script type="module" nonce="([^"]+)">/.exec(html)?.[1];
+    expect(nonce).toBeTruthy();
+    const policy = first.headers.get("content-security-policy") ?? "";
+    expect(policy).toContain(`script-src 'nonce-${nonce}'`);
+    expect(policy).toMatch(/connect-src 'self' http:\/\/127\.0\.0\.1:\d+/);
+    expect(policy).toMatch(/img-src 'self' blob: http:\/\/127\.0\.0\.1:\d+/);
+    const again = /nonce="([^"]+)"/.exec(await (await call("/")).text())?.[1];
+    expect(again).not.toBe(nonce);
+  });
+
+  it("uses the public API as any client does", async () => {
+    const html = await (await call("/")).text();
+    for (const used of [
+      '"/v1/uploads"',
+      '"/v1/translations"',
+      '"/v1/models"',
+      'prefer: "wait=60"',
+      "problem",
+    ]) {
+      expect(html).toContain(used.replace("problem", "readableError"));
+    }
+  });
+});

@@ -1,0 +1,32 @@
+import { Hono } from "hono";
+import { edgeConfig, type StorageConfig } from "../config/edge-config.ts";
+import type { AppEnv } from "../context.ts";
+import { DEMO_PAGE } from "./demo-page.ts";
+
+/** The origin presigned URLs point at: the endpoint itself (path style) or the bucket's virtual host. */
+export function storageOrigin(storage: StorageConfig): string {
+  const endpoint = new URL(storage.endpoint ?? `https://s3.${storage.region}.amazonaws.com`);
+  return storage.forcePathStyle
+    ? endpoint.origin
+    : `${endpoint.protocol}//${storage.bucket}.${endpoint.host}`;
+}
+
+/** The demo page at `/`, with a policy that lets its one script talk to the API and the storage only. */
+export const demoRoutes = new Hono<AppEnv>().get("/", (c) => {
+  const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
+  const storage = storageOrigin(edgeConfig(c.env).storage);
+  c.header(
+    "Content-Security-Policy",
+    [
+      "default-src 'none'",
+      `script-src 'nonce-${nonce}'`,
+      "style-src 'unsafe-inline'",
+      `img-src 'self' blob: ${storage}`,
+      `connect-src 'self' ${storage}`,
+      "frame-ancestors 'none'",
+      "base-uri 'none'",
+      "form-action 'none'",
+    ].join("; "),
+  );
+  return c.html(DEMO_PAGE.replace("__NONCE__", nonce));
+});
