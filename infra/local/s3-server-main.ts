@@ -21,5 +21,5 @@ const s3 = await startLocalS3({
 });
 process.stdout.write(`${JSON.stringify({ ready: true, endpoint: s3.endpoint, port: s3.port })}\n`);
 const stop = () => void s3.close().then(() => process.exit(0));
-process.once("SIGTERM", stop);
-process.once("SIGINT", stop);
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);

@@ -169,7 +169,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const child = supervisor.start(parts[part].spec);
     let exited: (() => void) | undefined;
     const exit = new Promise<never>((_, reject) => {
-      exited = () => reject(new Error(`${part} exited during start-up (see .local/logs/${part}.log)`));
+      exited = () => {
+        const last = supervisor.lastLine(part);
+        reject(new Error(`${part} exited during start-up${last ? `: ${last}` : ""}`));
+      };
       child.once("exit", exited);
     });
     try {

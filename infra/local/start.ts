@@ -29,8 +29,9 @@ const stop = async (code: number) => {
 };
 
 console.log("starting: s3, worker, edge (logs in .local/logs/)");
-process.once("SIGINT", () => void stop(0));
-process.once("SIGTERM", () => void stop(0));
+// `on`, not `once`: npm forwards the signal the terminal already sent, and a second one must not kill us mid-cleanup
+process.on("SIGINT", () => void stop(0));
+process.on("SIGTERM", () => void stop(0));
 try {
   stack = await startStack({
     root,

@@ -23,6 +23,8 @@ interface Running {
  */
 export class Supervisor {
   private readonly running = new Map<string, Running>();
+  /** The last lines each service wrote, kept after it exits. */
+  private readonly tails = new Map<string, string[]>();
   private stopping = false;
   /** Services being stopped on purpose: their exit is not a failure. */
   private readonly quiet = new Set<string>();
@@ -40,6 +42,7 @@ export class Supervisor {
       detached: true,
     });
     const entry: Running = { spec, child, tail: [] };
+    this.tails.set(spec.name, entry.tail);
     for (const stream of [child.stdout, child.stderr]) {
       if (!stream) continue;
       createInterface({ input: stream }).on("line", (line) => {
@@ -54,6 +57,14 @@ export class Supervisor {
     });
     this.running.set(spec.name, entry);
     return child;
+  }
+
+  /** The last non-empty line a service wrote (an error, usually, once it has exited). */
+  lastLine(name: string): string | undefined {
+    return this.tails
+      .get(name)
+      ?.filter((line) => line.trim())
+      .at(-1);
   }
 
   /** Kills one service as a crash would (SIGKILL to its group); the exit is reported like any other. */

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * End to end through the real stack: the edge in workerd (wrangler dev), the worker process and the
  * signature-checking S3 server, as `npm start` runs them; faults made by killing and restarting parts.

@@ -10,8 +10,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const config = workerConfigFromEnv(process.env);
   const worker = await startWorker(config);
   await new Promise<void>((resolve) => {
-    process.once("SIGTERM", resolve);
-    process.once("SIGINT", resolve);
+    // `on`, not `once`: a second signal during the drain must not kill the process halfway
+    process.on("SIGTERM", () => resolve());
+    process.on("SIGINT", () => resolve());
   });
   const { completed } = await worker.drain();
   return completed ? 0 : 1;
