@@ -1,12 +1,15 @@
 /**
  * Parity with the official PyTorch code: every case of test/fixtures/ugatit-parity, both directions,
- * through the path `ugatit translate` takes (decode → Translator → PNG), on every backend present.
+ * through the path `ugatit translate` takes (decode → Translator → PNG), on every backend present
+ * (ONNX Runtime among them, its graph exported in memory), and through an exported `.onnx` file.
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { exportGeneratorToOnnx } from "@ugatit/shared/onnx";
+import { loadGenerator } from "@ugatit/shared/weights";
 import { describe, expect, it } from "vitest";
 import { decodeImage } from "../gpu-worker/src/image/index.ts";
 import { Translator } from "../gpu-worker/src/inference/translator.ts";
@@ -63,14 +66,28 @@ function expectRelative(actual: ArrayLike<number>, expected: ArrayLike<number>, 
   }
 }
 
+/** The checkpoint's generator exported by `ugatit convert --format onnx`. */
+async function exportedOnnx(c: Case, direction: "A2B" | "B2A"): Promise<string> {
+  const { config, weights } = await loadGenerator(join(PARITY, c.checkpoint), direction);
+  const file = join(await mkdtemp(join(tmpdir(), "ugatit-parity-")), `${c.name}-${direction}.onnx`);
+  await writeFile(file, exportGeneratorToOnnx(config, weights, { direction }));
+  return file;
+}
+
 describe("parity with the official PyTorch implementation", () => {
-  it.each(runs)("$c.name $direction on $backend", async ({ c, direction, backend }) => {
+  it.each([
+    ...runs,
+    ...cases.flatMap((c) =>
+      (["A2B", "B2A"] as const).map((direction) => ({ c, direction, backend: "onnx-file" })),
+    ),
+  ])("$c.name $direction on $backend", async ({ c, direction, backend }) => {
     const d = c.directions[direction];
+    const onnxFile = backend === "onnx-file";
     const translator = await Translator.load({
-      checkpoint: join(PARITY, c.checkpoint),
+      checkpoint: onnxFile ? await exportedOnnx(c, direction) : join(PARITY, c.checkpoint),
       direction,
       size: c.light ? c.img_size : undefined,
-      backend,
+      backend: onnxFile ? "onnx" : backend,
     });
     const input = await decodeImage(await readFile(join(PARITY, d.input)));
     const [result] = await translator.translate([input]);

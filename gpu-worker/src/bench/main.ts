@@ -2,8 +2,11 @@ import { execFile } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs, promisify } from "node:util";
+import { benchEdge, type EdgeBenchResult, edgeTable } from "../../../edge/bench/edge-bench.ts";
 import { presentBackends } from "../runtime/backends.ts";
 import { type BenchCase, type BenchResult, measure } from "./measure.ts";
+import { DEFAULT_PYTHON, measureTorch, torchMissing } from "./torch-bench.ts";
+import { benchTraining, measureTraining, type TrainBenchCase, type TrainBenchResult } from "./train-bench.ts";
 import { benchWorker, type WorkerBenchResult, workerTable } from "./worker-bench.ts";
 
 const run = promisify(execFile);
@@ -22,7 +25,7 @@ function table(results: BenchResult[]): string {
   const rows = results.map((r) =>
     [
       r.model,
-      r.backend,
+      r.detail ? `${r.backend} (${r.detail})` : r.backend,
       `${r.size}²`,
       r.batch,
       r.params.toLocaleString("en-US"),
@@ -37,21 +40,47 @@ function table(results: BenchResult[]): string {
   return [header, rule, ...rows.map((r) => `| ${r} |`)].join("\n");
 }
 
+/** ONNX Runtime's time against PyTorch's and TF.js WASM's, same model and batch, this run. */
+function ratios(results: BenchResult[]): string[] {
+  const lines: string[] = [];
+  for (const onnx of results.filter((r) => r.backend === "onnx")) {
+    const same = (backend: string) =>
+      results.find((r) => r.backend === backend && r.model === onnx.model && r.batch === onnx.batch);
+    const parts = [`${onnx.model} batch ${onnx.batch}: ONNX Runtime ${onnx.msPerImage.toFixed(0)} ms/img`];
+    for (const [name, backend] of [
+      ["PyTorch", "pytorch"],
+      ["TF.js WASM", "wasm"],
+    ] as const) {
+      const other = same(backend);
+      if (other) parts.push(`${(onnx.msPerImage / other.msPerImage).toFixed(2)}× ${name}'s time`);
+    }
+    lines.push(`- ${parts.join(", ")}`);
+  }
+  return lines;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       child: { type: "string" },
+      "train-child": { type: "string" },
+      "train-cases": { type: "string", default: "demo,light256" },
+      "train-budget-ms": { type: "string", default: "30000" },
+      "train-timeout-ms": { type: "string", default: "600000" },
       backends: { type: "string" },
       models: { type: "string", default: "light,full" },
       size: { type: "string", default: "256" },
-      batches: { type: "string", default: "1" },
+      batches: { type: "string", default: "1,4" },
       "budget-ms": { type: "string", default: "15000" },
+      python: { type: "string", default: DEFAULT_PYTHON },
       out: { type: "string", default: "bench-results" },
-      suites: { type: "string", default: "generator,worker" },
+      suites: { type: "string", default: "generator,worker,train,edge" },
       "worker-checkpoint": { type: "string", default: "test/fixtures/ugatit-parity/light64.pt" },
       "worker-input": { type: "string", default: "test/fixtures/ugatit-parity/light64_a_in.png" },
       "worker-size": { type: "string", default: "256" },
       "worker-requests": { type: "string", default: "32" },
+      "edge-requests": { type: "string", default: "2000" },
+      "edge-concurrency": { type: "string", default: "16" },
     },
   });
   if (values.child) {
@@ -59,41 +88,99 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(await measure(c, budgetMs))}\n`);
     return;
   }
+  if (values["train-child"]) {
+    const { budgetMs, ...c } = JSON.parse(values["train-child"]) as TrainBenchCase & { budgetMs: number };
+    process.stdout.write(`${JSON.stringify(await measureTraining(c, budgetMs))}\n`);
+    return;
+  }
   const suites = values.suites.split(",");
-  const backends = values.backends?.split(",") ?? presentBackends();
+  const backends = values.backends?.split(",") ?? [...presentBackends(), "pytorch"];
+  const workerBackend = backends.find((b) => b !== "pytorch");
   const size = Number(values.size);
+  const budgetMs = Number(values["budget-ms"]);
   const results: BenchResult[] = [];
+  const notes: string[] = [];
   if (suites.includes("generator")) {
     const models = values.models.split(",") as BenchCase["model"][];
     const batches = values.batches.split(",").map(Number);
-    const budgetMs = Number(values["budget-ms"]);
+    const noTorch = backends.includes("pytorch") ? await torchMissing(values.python) : undefined;
+    if (noTorch) notes.push(`PyTorch row skipped: ${noTorch}.`);
     for (const model of models) {
       for (const backend of backends) {
+        if (backend === "pytorch" && noTorch) continue;
         for (const batch of batches) {
+          const single = results.find((r) => r.model === model && r.backend === backend && r.batch === 1);
+          // a backend that needs more than the whole budget for one image is timed at batch 1 only
+          if (batch > 1 && single && single.msPerImage > budgetMs) {
+            notes.push(
+              `${model} on ${backend} at batch ${batch} skipped: one image took ${(single.msPerImage / 1000).toFixed(0)} s.`,
+            );
+            continue;
+          }
           process.stderr.write(`bench: ${model} ${size}² batch ${batch} on ${backend}…\n`);
-          results.push(await measureInChild({ model, backend, size, batch }, budgetMs));
+          const c = { model, backend, size, batch };
+          results.push(
+            backend === "pytorch"
+              ? await measureTorch(c, budgetMs, values.python)
+              : await measureInChild(c, budgetMs),
+          );
         }
       }
     }
   }
   let worker: WorkerBenchResult[] = [];
   if (suites.includes("worker")) {
-    process.stderr.write(`bench: the worker on ${backends[0]}, batching off and on…\n`);
+    process.stderr.write(`bench: the worker on ${workerBackend}, batching off and on…\n`);
     worker = await benchWorker({
       checkpoint: values["worker-checkpoint"],
       input: values["worker-input"],
       size: Number(values["worker-size"]),
-      backend: backends[0],
+      backend: workerBackend,
       concurrencies: [1, 4, 16],
       requests: Number(values["worker-requests"]),
     });
   }
+  let training: TrainBenchResult[] = [];
+  let trainingSection: string | undefined;
+  if (suites.includes("train")) {
+    ({ results: training, section: trainingSection } = await benchTraining({
+      entry: import.meta.filename,
+      cases: values["train-cases"].split(",") as TrainBenchCase["name"][],
+      backends,
+      budgetMs: Number(values["train-budget-ms"]),
+      timeoutMs: Number(values["train-timeout-ms"]),
+    }));
+  }
+  let edge: EdgeBenchResult[] = [];
+  if (suites.includes("edge")) {
+    process.stderr.write("bench: the edge in workerd (wrangler local mode)…\n");
+    edge = await benchEdge({
+      checkpoint: values["worker-checkpoint"],
+      input: values["worker-input"],
+      concurrency: Number(values["edge-concurrency"]),
+      requests: Number(values["edge-requests"]),
+    });
+  }
   const sections = [];
-  if (results.length)
-    sections.push(`Generators (official configuration: ngf 64, 4 blocks), ${size}²\n\n${table(results)}`);
+  if (results.length) {
+    const compared = ratios(results);
+    sections.push(
+      [
+        `Generators (official configuration: ngf 64, 4 blocks), ${size}²\n\n${table(results)}`,
+        ...(compared.length ? [compared.join("\n")] : []),
+        ...(notes.length ? [notes.join("\n")] : []),
+      ].join("\n\n"),
+    );
+  }
   if (worker.length) {
     sections.push(
-      `Worker (${values["worker-checkpoint"]} at ${values["worker-size"]}², ${backends[0]}, ${values["worker-requests"]} requests per row, through HTTP and S3)\n\n${workerTable(worker)}`,
+      `Worker (${values["worker-checkpoint"]} at ${values["worker-size"]}², ${workerBackend}, ${values["worker-requests"]} requests per row, through HTTP and S3)\n\n${workerTable(worker)}`,
+    );
+  }
+  if (trainingSection) sections.push(trainingSection);
+  if (edge.length) {
+    sections.push(
+      `Edge (workerd under wrangler's local mode, D1 and rate limiter emulated, ${values["edge-requests"]} requests per row at concurrency ${values["edge-concurrency"]})\n\n${edgeTable(edge)}`,
     );
   }
   const report = sections.join("\n\n");
@@ -103,7 +190,7 @@ async function main(): Promise<void> {
   const file = resolve(values.out, `bench-${stamp}`);
   await writeFile(
     `${file}.json`,
-    `${JSON.stringify({ date: new Date().toISOString(), generators: results, worker }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), generators: results, notes, worker, training, edge }, null, 2)}\n`,
   );
   await writeFile(`${file}.md`, `${report}\n`);
   process.stderr.write(`bench: results written to ${file}.json and .md\n`);

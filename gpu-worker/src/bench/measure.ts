@@ -1,16 +1,26 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { Generator, type GeneratorConfig, generatorMacs, initialWeights } from "@ugatit/shared/model";
+import {
+  Generator,
+  type GeneratorConfig,
+  generatorMacs,
+  initialWeights,
+  type TorchWeights,
+} from "@ugatit/shared/model";
+import { exportGeneratorToOnnx } from "@ugatit/shared/onnx";
 import { generatorParamShapes } from "@ugatit/shared/weights";
 import { activateBackend } from "../runtime/backends.ts";
 
 export interface BenchCase {
   model: "light" | "full";
+  /** A backend of the worker, or `pytorch` (the reference, timed by torch_generator.py). */
   backend: string;
   size: number;
   batch: number;
 }
 
 export interface BenchResult extends BenchCase {
+  /** ONNX Runtime's execution provider, or PyTorch's version and threads. */
+  detail?: string;
   params: number;
   gflopPerImage: number;
   runs: number;
@@ -25,6 +35,65 @@ export function benchConfig(model: BenchCase["model"], size: number): GeneratorC
   return { ngf: 64, nBlocks: 4, light: model === "light", imgSize: model === "light" ? null : size };
 }
 
+/** GFLOP of one image: two per multiply-add. */
+export function gflopPerImage(c: BenchCase): number {
+  return (2 * generatorMacs(benchConfig(c.model, c.size), c.size)) / 1e9;
+}
+
+/** The figures derived from one case's median forward time. */
+export function benchResult(
+  c: BenchCase,
+  timing: { params: number; runs: number; msPerImage: number; peakRssMb: number; detail?: string },
+): BenchResult {
+  const gflop = gflopPerImage(c);
+  return {
+    ...c,
+    ...timing,
+    gflopPerImage: gflop,
+    imagesPerSecond: 1000 / timing.msPerImage,
+    gflops: gflop / (timing.msPerImage / 1000),
+  };
+}
+
+interface Forward {
+  run(): Promise<void>;
+  dispose(): Promise<void>;
+  detail?: string;
+}
+
+/** One forward of a random batch, on ONNX Runtime (the graph exported in memory) or a TF.js backend. */
+async function forwardOn(c: BenchCase, config: GeneratorConfig, weights: TorchWeights): Promise<Forward> {
+  if (c.backend === "onnx") {
+    const { createSession } = await import("../onnx/session.ts");
+    const { Tensor } = await import("onnxruntime-node");
+    const { session, provider } = await createSession(
+      exportGeneratorToOnnx(config, weights, { direction: "A2B" }),
+    );
+    const data = Float32Array.from({ length: c.batch * 3 * c.size * c.size }, () => Math.random() * 2 - 1);
+    const x = new Tensor("float32", data, [c.batch, 3, c.size, c.size]);
+    return {
+      detail: provider,
+      run: async () => {
+        await session.run({ input: x });
+      },
+      dispose: () => session.release(),
+    };
+  }
+  const generator = Generator.fromTorch(config, weights);
+  const x = tf.randomUniform([c.batch, c.size, c.size, 3], -1, 1) as tf.Tensor4D;
+  return {
+    run: async () => {
+      const out = generator.forward(x);
+      await out.image.data();
+      tf.dispose(out);
+    },
+    dispose: async () => {
+      x.dispose();
+      generator.dispose();
+    },
+  };
+}
+
 /**
  * Times one generator on one backend: a warm-up forward, then timed forwards until `budgetMs` is spent
  * (at least one). Weights are PyTorch's default initialisation; speed does not depend on their values.
@@ -32,39 +101,26 @@ export function benchConfig(model: BenchCase["model"], size: number): GeneratorC
 export async function measure(c: BenchCase, budgetMs: number): Promise<BenchResult> {
   await activateBackend(c.backend);
   const config = benchConfig(c.model, c.size);
-  const shapes = generatorParamShapes(config);
-  const weights = initialWeights(shapes, 1);
+  const weights = initialWeights(generatorParamShapes(config), 1);
   const params = [...weights.values()].reduce((n, t) => n + t.data.length, 0);
-  const generator = Generator.fromTorch(config, weights);
+  const forward = await forwardOn(c, config, weights);
   weights.clear();
-  const x = tf.randomUniform([c.batch, c.size, c.size, 3], -1, 1) as tf.Tensor4D;
-  const run = async () => {
-    const out = generator.forward(x);
-    await out.image.data();
-    tf.dispose(out);
-  };
-  await run();
+  await forward.run();
   const times: number[] = [];
   const start = performance.now();
   do {
     const t = performance.now();
-    await run();
+    await forward.run();
     times.push(performance.now() - t);
   } while (performance.now() - start < budgetMs);
-  x.dispose();
-  generator.dispose();
+  await forward.dispose();
   times.sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)] as number;
-  const msPerImage = median / c.batch;
-  const gflopPerImage = (2 * generatorMacs(config, c.size)) / 1e9;
-  return {
-    ...c,
+  return benchResult(c, {
     params,
-    gflopPerImage,
     runs: times.length,
-    msPerImage,
-    imagesPerSecond: 1000 / msPerImage,
-    gflops: gflopPerImage / (msPerImage / 1000),
+    msPerImage: median / c.batch,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
-  };
+    ...(forward.detail ? { detail: forward.detail } : {}),
+  });
 }

@@ -236,10 +236,10 @@ describe("ugatit convert and inspect", () => {
     }
   });
 
-  it("convert refuses an output that is not .safetensors, and a direction that is not there", async () => {
+  it("convert refuses an output that is not .safetensors or .onnx, and a direction that is not there", async () => {
     expectOneLineError(
       await ugatit("convert", "--checkpoint", LIGHT, "--output", join(dir, "x.bin")),
-      /must end in \.safetensors/,
+      /must end in \.safetensors or \.onnx/,
       2,
     );
     const one = join(dir, "a2b.safetensors");
@@ -258,6 +258,116 @@ describe("ugatit convert and inspect", () => {
       join(dir, "o.png"),
     );
     expectOneLineError(r, /no genB2A in this checkpoint/);
+  });
+
+  it("converts one generator to ONNX (fp32 and fp16) that translates like the checkpoint", async () => {
+    const reference = join(dir, "onnx-ref.png");
+    const direct = await translate("--input", INPUT, "--output", reference, "--backend", "onnx", "--json");
+    expect(direct.code, direct.stderr).toBe(0);
+    expect(direct.stderr).toBe(""); // ONNX Runtime loads and runs the graph without a warning
+    expect(JSON.parse(direct.stdout)).toMatchObject({ backend: "onnx", execution_provider: "cpu" });
+    const expected = await sharp(reference).raw().toBuffer();
+    for (const precision of ["fp32", "fp16"]) {
+      const model = join(dir, `light-${precision}.onnx`);
+      const c = await ugatit(
+        "convert",
+        "--checkpoint",
+        LIGHT,
+        "--format",
+        "onnx",
+        "--output",
+        model,
+        ...(precision === "fp16" ? ["--fp16"] : []),
+      );
+      expect(c.code, c.stderr).toBe(0);
+      expect(c.stdout).toMatch(new RegExp(`A2B, ngf 8, 4 blocks, light, ${precision} ONNX`));
+      const out = join(dir, `from-onnx-${precision}.png`);
+      const r = await ugatit(
+        "translate",
+        "--checkpoint",
+        model,
+        "--direction",
+        "A2B",
+        "--size",
+        "64",
+        "--input",
+        INPUT,
+        "--output",
+        out,
+      );
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toBe("");
+      expect(r.stdout).toMatch(/on onnx \(cpu\)/);
+      const actual = await sharp(out).raw().toBuffer();
+      let worst = 0;
+      for (let i = 0; i < actual.length; i++)
+        worst = Math.max(worst, Math.abs((actual[i] as number) - (expected[i] as number)));
+      expect(worst).toBeLessThanOrEqual(precision === "fp32" ? 0 : 8);
+    }
+    const inspected = await ugatit("inspect", join(dir, "light-fp32.onnx"), "--json");
+    expect(JSON.parse(inspected.stdout)).toMatchObject({
+      format: "onnx",
+      direction: "A2B",
+      config: { ngf: 8, nBlocks: 4, light: true, imgSize: null },
+      parameters: 167896,
+    });
+  });
+
+  it("an ONNX model holds one direction and runs on the onnx backend only", async () => {
+    const model = join(dir, "b2a.onnx");
+    expectOneLineError(
+      await ugatit(
+        "convert",
+        "--checkpoint",
+        LIGHT,
+        "--format",
+        "onnx",
+        "--output",
+        model,
+        "--direction",
+        "both",
+      ),
+      /holds one generator/,
+      2,
+    );
+    expectOneLineError(
+      await ugatit(
+        "convert",
+        "--checkpoint",
+        LIGHT,
+        "--format",
+        "onnx",
+        "--output",
+        join(dir, "x.safetensors"),
+      ),
+      /must end in \.onnx for --format onnx/,
+      2,
+    );
+    const c = await ugatit("convert", "--checkpoint", LIGHT, "--output", model, "--direction", "B2A");
+    expect(c.code, c.stderr).toBe(0);
+    const run = (...extra: string[]) =>
+      ugatit("translate", "--checkpoint", model, "--input", INPUT, "--output", join(dir, "o.png"), ...extra);
+    expectOneLineError(await run("--direction", "A2B"), /b2a\.onnx holds the B2A generator, not A2B/);
+    expectOneLineError(
+      await run("--direction", "B2A", "--backend", "wasm"),
+      /b2a\.onnx is an ONNX model: it runs on the onnx backend, not wasm/,
+    );
+    const notOnnx = join(dir, "text.onnx");
+    await writeFile(notOnnx, "hello");
+    expectOneLineError(
+      await ugatit(
+        "translate",
+        "--checkpoint",
+        notOnnx,
+        "--direction",
+        "A2B",
+        "--input",
+        INPUT,
+        "--output",
+        join(dir, "o.png"),
+      ),
+      /text\.onnx: not (an ONNX model|a U-GAT-IT generator)/,
+    );
   });
 
   it("inspect shows the configuration, parameter counts and tensors", async () => {

@@ -1,36 +1,75 @@
 import { extname } from "node:path";
-import { convertCheckpoint, type Direction, describeGenerator } from "@ugatit/shared/weights";
+import { exportGeneratorToOnnx } from "@ugatit/shared/onnx";
+import { convertCheckpoint, type Direction, describeGenerator, loadGenerator } from "@ugatit/shared/weights";
+import { isUntrained } from "../models/model-registry.ts";
 import { oneOf, parseCommandLine, required } from "./args.ts";
-import { assertOutputFolder } from "./files.ts";
+import { assertOutputFolder, writeFileAtomic } from "./files.ts";
 import { UsageError } from "./usage-error.ts";
 
 export const CONVERT_USAGE =
-  "ugatit convert --checkpoint <in> --output <out.safetensors> [--direction A2B|B2A|both] [--fp16]";
+  "ugatit convert --checkpoint <in> --output <out.safetensors|out.onnx> [--format safetensors|onnx] [--direction A2B|B2A|both] [--fp16]";
 
-/** `ugatit convert`: a checkpoint's generators to the project's safetensors, configuration in the metadata. */
+const FORMATS = ["safetensors", "onnx"] as const;
+type Format = (typeof FORMATS)[number];
+
+/** The format asked for, or the output's extension; the two must agree. */
+function outputFormat(output: string, requested: string | undefined): Format {
+  const extension = extname(output).toLowerCase().slice(1);
+  const format = requested === undefined ? undefined : oneOf(requested, FORMATS, "format");
+  if (format !== undefined && extension !== format) {
+    throw new UsageError(`--output must end in .${format} for --format ${format}, got ${output}`);
+  }
+  if (!(FORMATS as readonly string[]).includes(extension)) {
+    throw new UsageError(`--output must end in .safetensors or .onnx, got ${output}`);
+  }
+  return extension as Format;
+}
+
+/**
+ * `ugatit convert`: a checkpoint's generators to the project's safetensors (configuration in the metadata),
+ * or one generator to an ONNX model built from the same model definition.
+ */
 export async function convertCommand(argv: string[]): Promise<number> {
   const { values } = parseCommandLine(argv, {
     checkpoint: { type: "string" },
     output: { type: "string" },
+    format: { type: "string" },
     direction: { type: "string" },
     fp16: { type: "boolean", default: false },
   });
   const checkpoint = required(values.checkpoint, "checkpoint");
   const output = required(values.output, "output");
-  if (extname(output).toLowerCase() !== ".safetensors") {
-    throw new UsageError(`--output must end in .safetensors, got ${output}`);
-  }
+  const format = outputFormat(output, values.format);
   const direction =
     values.direction === undefined ? undefined : oneOf(values.direction, ["A2B", "B2A", "both"], "direction");
+  const precision = values.fp16 ? "fp16" : "fp32";
+  await assertOutputFolder(output, "--output");
+
+  if (format === "onnx") {
+    if (direction === "both")
+      throw new UsageError("an ONNX model holds one generator: --direction A2B or B2A");
+    // a bare state_dict gives its generator for either direction, and is served as A2B
+    const chosen: Direction = direction ?? "A2B";
+    const { config, weights, source } = await loadGenerator(checkpoint, chosen);
+    const untrained = await isUntrained(checkpoint);
+    await writeFileAtomic(
+      output,
+      exportGeneratorToOnnx(config, weights, { direction: chosen, fp16: values.fp16, untrained }),
+    );
+    process.stdout.write(
+      `${output}: ${chosen}, ${describeGenerator(config)}, ${precision} ONNX (from ${source})\n`,
+    );
+    return 0;
+  }
+
   const directions: Direction[] | undefined =
     direction === undefined || direction === "both" ? undefined : [direction];
-  await assertOutputFolder(output, "--output");
   const result = await convertCheckpoint(checkpoint, output, {
     ...(directions ? { directions } : {}),
     fp16: values.fp16,
   });
   process.stdout.write(
-    `${output}: ${result.directions.join(" + ")}, ${describeGenerator(result.config)}, ${values.fp16 ? "fp16" : "fp32"} (from ${result.source})\n`,
+    `${output}: ${result.directions.join(" + ")}, ${describeGenerator(result.config)}, ${precision} (from ${result.source})\n`,
   );
   return 0;
 }

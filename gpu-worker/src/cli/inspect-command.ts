@@ -5,6 +5,7 @@ import {
   openWeightFile,
   type WeightFile,
 } from "@ugatit/shared/weights";
+import { isOnnxFile, readOnnxFileInfo } from "../onnx/onnx-file.ts";
 import { parseCommandLine } from "./args.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -64,6 +65,7 @@ function summarise(name: string, shapes: Map<string, number[]>): NetworkSummary 
 export async function inspectCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandLine(argv, { json: { type: "boolean", default: false } }, true);
   if (positionals.length !== 1) throw new UsageError("give exactly one checkpoint file");
+  if (isOnnxFile(positionals[0] as string)) return inspectOnnx(positionals[0] as string, values.json);
   const file = await openWeightFile(positionals[0] as string);
   try {
     const summaries = [...networks(file)].map(([name, shapes]) => summarise(name, shapes));
@@ -84,4 +86,16 @@ export async function inspectCommand(argv: string[]): Promise<number> {
   } finally {
     await file.close();
   }
+}
+
+/** An exported ONNX model: the generator its metadata describes. */
+async function inspectOnnx(path: string, json: boolean): Promise<number> {
+  const info = await readOnnxFileInfo(path);
+  const description = `gen${info.direction}: generator, ${describeGenerator(info.config)}, ${info.parameters.toLocaleString("en-US")} parameters`;
+  process.stdout.write(
+    json
+      ? `${JSON.stringify({ file: path, format: "onnx", direction: info.direction, config: info.config, parameters: info.parameters, untrained: info.untrained })}\n`
+      : `${path}: onnx\n  ${description}\n`,
+  );
+  return 0;
 }

@@ -1,6 +1,7 @@
 import { CONVERT_USAGE, convertCommand } from "./convert-command.ts";
 import { INSPECT_USAGE, inspectCommand } from "./inspect-command.ts";
 import { SERVE_USAGE, serveCommand } from "./serve-command.ts";
+import { TRAIN_USAGE, trainCommand } from "./train-command.ts";
 import { TRANSLATE_USAGE, translateCommand } from "./translate-command.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -9,6 +10,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage
   convert: { run: convertCommand, usage: CONVERT_USAGE },
   inspect: { run: inspectCommand, usage: INSPECT_USAGE },
   serve: { run: serveCommand, usage: SERVE_USAGE },
+  train: { run: trainCommand, usage: TRAIN_USAGE },
 };
 
 function usage(): string {

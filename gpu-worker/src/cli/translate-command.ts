@@ -5,7 +5,7 @@ import { oneOf, parseCommandLine, positiveInteger, required } from "./args.ts";
 import { assertOutputFolder, readUserFile, writeFileAtomic } from "./files.ts";
 
 export const TRANSLATE_USAGE =
-  "ugatit translate --checkpoint <file> --direction A2B|B2A --input <image> --output <file.png|.jpg|.webp> [--heatmap <file.png>] [--size N] [--backend NAME] [--json]";
+  "ugatit translate --checkpoint <file|file.onnx> --direction A2B|B2A --input <image> --output <file.png|.jpg|.webp> [--heatmap <file.png>] [--size N] [--backend NAME] [--json]";
 
 /** `ugatit translate`: one image through one generator, written as an image file (and its attention map). */
 export async function translateCommand(argv: string[]): Promise<number> {
@@ -55,6 +55,7 @@ export async function translateCommand(argv: string[]): Promise<number> {
       direction,
       cam_logit: result.camLogit,
       backend: translator.backend,
+      ...(translator.executionProvider ? { execution_provider: translator.executionProvider } : {}),
       size: translator.size,
       light: translator.config.light,
       inference_ms: Math.round(inferenceMs * 10) / 10,
@@ -63,7 +64,7 @@ export async function translateCommand(argv: string[]): Promise<number> {
       process.stdout.write(`${JSON.stringify(report)}\n`);
     } else {
       process.stdout.write(
-        `${outputPath}: ${direction} ${translator.size}×${translator.size} on ${translator.backend} in ${report.inference_ms} ms, cam_logit [${result.camLogit.map((v) => v.toFixed(4)).join(", ")}]\n`,
+        `${outputPath}: ${direction} ${translator.size}×${translator.size} on ${translator.backend}${translator.executionProvider ? ` (${translator.executionProvider})` : ""} in ${report.inference_ms} ms, cam_logit [${result.camLogit.map((v) => v.toFixed(4)).join(", ")}]\n`,
       );
     }
     return 0;

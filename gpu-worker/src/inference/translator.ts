@@ -1,10 +1,12 @@
-import * as tf from "@tensorflow/tfjs-core";
-import { modelOutputToRgb, resizeBilinear, rgbToModelInput } from "@ugatit/shared/image";
+import { basename } from "node:path";
 import { Generator, type GeneratorConfig, type TorchWeights } from "@ugatit/shared/model";
+import { exportGeneratorToOnnx, type OnnxModelInfo } from "@ugatit/shared/onnx";
 import type { Direction } from "@ugatit/shared/protocol";
 import { loadGenerator } from "@ugatit/shared/weights";
-import { activateBackend, type BackendName } from "../runtime/backends.ts";
+import { isOnnxFile, readOnnxFileInfo } from "../onnx/onnx-file.ts";
+import { activateBackend, BackendError, type BackendName } from "../runtime/backends.ts";
 import { resolveInputSize } from "./input-size.ts";
+import { TfjsTranslator } from "./tfjs-translator.ts";
 
 export type { Direction };
 
@@ -16,6 +18,7 @@ export interface RgbImage {
 }
 
 export interface TranslatorOptions {
+  /** A checkpoint (PyTorch, safetensors) or a model exported by `ugatit convert --format onnx`. */
   checkpoint: string;
   direction: Direction;
   /** Input side of a light model (default 256); must match a full model's fixed size. */
@@ -33,69 +36,70 @@ export interface Translation {
 }
 
 /** One generator on one backend, translating batches of images at the model's input size. */
-export class Translator {
-  private constructor(
-    readonly config: GeneratorConfig,
-    readonly direction: Direction,
-    readonly size: number,
-    readonly backend: BackendName,
-    private readonly generator: Generator,
-  ) {}
+export interface Translator {
+  readonly config: GeneratorConfig;
+  readonly direction: Direction;
+  readonly size: number;
+  readonly backend: BackendName;
+  /** ONNX Runtime's provider (`tensorrt`, `cuda`, `cpu`); TF.js backends have none. */
+  readonly executionProvider?: string;
+  /** Resizes (bilinear, as the official test transform) and translates; one batch, results in input order. */
+  translate(inputs: RgbImage[]): Promise<Translation[]>;
+  dispose(): void;
+}
 
-  /** Reads the generator from a checkpoint and activates the backend: what the CLI does. */
-  static async load(options: TranslatorOptions): Promise<Translator> {
+/** The ONNX Runtime implementation, imported only when asked for. */
+async function onnxTranslator() {
+  return (await import("../onnx/onnx-translator.ts")).OnnxTranslator;
+}
+
+export const Translator = {
+  /** Reads the generator from a checkpoint or an `.onnx` file and activates the backend: what the CLI does. */
+  async load(options: TranslatorOptions): Promise<Translator> {
+    if (isOnnxFile(options.checkpoint)) {
+      const info = await readOnnxFileInfo(options.checkpoint);
+      if (info.direction !== options.direction) {
+        throw new Error(
+          `${basename(options.checkpoint)} holds the ${info.direction} generator, not ${options.direction}`,
+        );
+      }
+      const size = resolveInputSize(info.config, options.size);
+      const backend = await activateBackend(options.backend ?? "onnx");
+      return Translator.fromOnnxFile(options.checkpoint, info, size, backend);
+    }
     const { config, weights } = await loadGenerator(options.checkpoint, options.direction);
     const size = resolveInputSize(config, options.size);
     const backend = await activateBackend(options.backend);
     return Translator.fromWeights(config, weights, options.direction, size, backend);
-  }
+  },
 
-  /** A translator over weights already read, on the backend already active. */
-  static fromWeights(
+  /** A translator over weights already read, on the backend already active (exported to ONNX in memory for `onnx`). */
+  async fromWeights(
     config: GeneratorConfig,
     weights: TorchWeights,
     direction: Direction,
     size: number,
     backend: BackendName,
-  ): Translator {
-    return new Translator(config, direction, size, backend, Generator.fromTorch(config, weights));
-  }
+  ): Promise<Translator> {
+    if (backend === "onnx") {
+      const model = exportGeneratorToOnnx(config, weights, { direction });
+      return (await onnxTranslator()).create(config, direction, size, model);
+    }
+    return new TfjsTranslator(config, direction, size, backend, Generator.fromTorch(config, weights));
+  },
 
-  /** Resizes (bilinear, as the official test transform) and translates; one batch, results in input order. */
-  async translate(inputs: RgbImage[]): Promise<Translation[]> {
-    const { size } = this;
-    const batch = new Float32Array(inputs.length * size * size * 3);
-    inputs.forEach((img, i) => {
-      const rgb =
-        img.width === size && img.height === size
-          ? img.data
-          : resizeBilinear(img.data, img.width, img.height, size, size);
-      batch.set(rgbToModelInput(rgb, size, size), i * size * size * 3);
-    });
-    const x = tf.tensor4d(batch, [inputs.length, size, size, 3]);
-    const out = this.generator.forward(x);
-    x.dispose();
-    const [image, camLogit, heatmap] = await Promise.all([
-      out.image.data(),
-      out.camLogit.data(),
-      out.heatmap.data(),
-    ]);
-    tf.dispose(out);
-    const pixels = size * size * 3;
-    const side = size / 4;
-    return inputs.map((_, i) => ({
-      image: {
-        width: size,
-        height: size,
-        data: modelOutputToRgb(image.subarray(i * pixels, (i + 1) * pixels) as Float32Array),
-      },
-      camLogit: [camLogit[2 * i] as number, camLogit[2 * i + 1] as number],
-      heatmap: (heatmap as Float32Array).slice(i * side * side, (i + 1) * side * side),
-      heatmapSide: side,
-    }));
-  }
-
-  dispose(): void {
-    this.generator.dispose();
-  }
-}
+  /** A translator over an exported `.onnx` file, whose configuration was read from it. */
+  async fromOnnxFile(
+    path: string,
+    info: OnnxModelInfo,
+    size: number,
+    backend: BackendName,
+  ): Promise<Translator> {
+    if (backend !== "onnx") {
+      throw new BackendError(
+        `${basename(path)} is an ONNX model: it runs on the onnx backend, not ${backend}`,
+      );
+    }
+    return (await onnxTranslator()).create(info.config, info.direction, size, path);
+  },
+};

@@ -5,6 +5,7 @@ import type { Direction, ModelInfo } from "@ugatit/shared/protocol";
 import { loadGenerator, openWeightFile } from "@ugatit/shared/weights";
 import { resolveInputSize } from "../inference/input-size.ts";
 import { Translator } from "../inference/translator.ts";
+import { isOnnxFile, readOnnxFileInfo } from "../onnx/onnx-file.ts";
 import type { BackendName } from "../runtime/backends.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
 import { compareVersions, type ModelSpec, parseS3Uri } from "./model-spec.ts";
@@ -32,7 +33,7 @@ async function isBare(path: string): Promise<boolean> {
 }
 
 /** Safetensors files we generate for development carry `untrained: true` in their metadata. */
-async function isUntrained(path: string): Promise<boolean> {
+export async function isUntrained(path: string): Promise<boolean> {
   const file = await openWeightFile(path);
   try {
     return file.metadata.untrained === "true";
@@ -41,7 +42,10 @@ async function isUntrained(path: string): Promise<boolean> {
   }
 }
 
-/** Named, versioned models, each with a translator per direction it has, on one backend. */
+/**
+ * Named, versioned models, each with a translator per direction it has, on one backend. A source is a
+ * checkpoint, or an `.onnx` model exported by `ugatit convert` (one direction; the onnx backend).
+ */
 export class ModelRegistry {
   private readonly models = new Map<string, LoadedModel>();
 
@@ -66,26 +70,36 @@ export class ModelRegistry {
     try {
       const translators = new Map<Direction, Translator>();
       let parameters = 0;
+      let untrained = false;
       let config: Translator["config"] | undefined;
-      // a bare generator state_dict has no direction of its own: it is served as A2B
-      const directions: Direction[] = (await isBare(path)) ? ["A2B"] : ["A2B", "B2A"];
-      for (const direction of directions) {
-        const loaded = await loadGenerator(path, direction).catch((error: unknown) => {
-          if ((error as { code?: string }).code === "missing_direction") return undefined;
-          throw error;
-        });
-        if (!loaded) continue;
-        config = loaded.config;
-        parameters = [...loaded.weights.values()].reduce((n, t) => n + t.data.length, 0);
-        const size = resolveInputSize(loaded.config, loaded.config.light ? this.lightSize : undefined);
-        translators.set(
-          direction,
-          Translator.fromWeights(loaded.config, loaded.weights, direction, size, this.backend),
-        );
+      if (isOnnxFile(path)) {
+        // an exported model holds one generator, its direction and configuration in its metadata
+        const onnx = await readOnnxFileInfo(path);
+        ({ config, parameters, untrained } = onnx);
+        const size = this.sizeFor(onnx.config);
+        translators.set(onnx.direction, await Translator.fromOnnxFile(path, onnx, size, this.backend));
+      } else {
+        // a bare generator state_dict has no direction of its own: it is served as A2B
+        const directions: Direction[] = (await isBare(path)) ? ["A2B"] : ["A2B", "B2A"];
+        for (const direction of directions) {
+          const loaded = await loadGenerator(path, direction).catch((error: unknown) => {
+            if ((error as { code?: string }).code === "missing_direction") return undefined;
+            throw error;
+          });
+          if (!loaded) continue;
+          config = loaded.config;
+          parameters = [...loaded.weights.values()].reduce((n, t) => n + t.data.length, 0);
+          const size = this.sizeFor(loaded.config);
+          translators.set(
+            direction,
+            await Translator.fromWeights(loaded.config, loaded.weights, direction, size, this.backend),
+          );
+        }
+        untrained = await isUntrained(path);
       }
       if (!config || translators.size === 0) throw new Error(`${spec.source}: no generator found`);
       const id = `${spec.name}@${spec.version}`;
-      const size = resolveInputSize(config, config.light ? this.lightSize : undefined);
+      const size = this.sizeFor(config);
       const model: LoadedModel = {
         id,
         spec,
@@ -102,7 +116,7 @@ export class ModelRegistry {
           ngf: config.ngf,
           n_blocks: config.nBlocks,
           parameters,
-          untrained: await isUntrained(path),
+          untrained,
         },
       };
       this.models.set(id, model);
@@ -110,6 +124,10 @@ export class ModelRegistry {
     } finally {
       if (scratch) await rm(scratch, { recursive: true, force: true });
     }
+  }
+
+  private sizeFor(config: Translator["config"]): number {
+    return resolveInputSize(config, config.light ? this.lightSize : undefined);
   }
 
   /** `name@version`, or `name` for its newest version. */

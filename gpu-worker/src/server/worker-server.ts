@@ -12,6 +12,10 @@ import { ObjectStore } from "../storage/object-store.ts";
 import { WorkerMetrics } from "./metrics.ts";
 import { createWorkerApp, type WorkerState } from "./worker-app.ts";
 
+async function onnxRuntimeVersion(): Promise<string> {
+  return (await import("onnxruntime-node")).env.versions.node ?? "unknown";
+}
+
 export class StartupError extends Error {
   override name = "StartupError";
 }
@@ -68,7 +72,11 @@ export async function startWorker(
     logger,
     state,
     backend,
-    versions: { node: process.versions.node, tfjs: tfjsVersion },
+    versions: {
+      node: process.versions.node,
+      tfjs: tfjsVersion,
+      ...(backend === "onnx" ? { onnxruntime: await onnxRuntimeVersion() } : {}),
+    },
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
   });
 

@@ -3,7 +3,7 @@
  * another, the official light64 checkpoint, real images.
  */
 import { execFile } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -19,10 +19,15 @@ import {
   type WorkerProcess,
   workerEnv,
 } from "../../../test/helpers/worker.ts";
+import { presentBackends } from "../runtime/backends.ts";
 
 const run = promisify(execFile);
 const PARITY = join(ROOT, "test/fixtures/ugatit-parity");
 const MODELS = `light@1=${join(PARITY, "light64.pt")},bare@1=${join(ROOT, "test/fixtures/checkpoints/genA2B_bare.pt")}`;
+/** The worker's default: the best backend present (ONNX Runtime here). */
+const BACKEND = presentBackends()[0];
+/** light64's B2A generator exported by `ugatit convert --format onnx`, served from the .onnx file. */
+const EXPORTED = join(tmpdir(), `ugatit-worker-${process.pid}-light64-B2A.onnx`);
 
 let s3: TestS3;
 let client: S3Client;
@@ -78,9 +83,21 @@ beforeAll(async () => {
   await put("in/corrupt.png", (await readFile(join(PARITY, "light64_a_in.png"))).subarray(0, 200));
   await put("in/text.png", "this is not an image");
   await put("models/light64.pt", await readFile(join(PARITY, "light64.pt")), "application/octet-stream");
+  await run(process.execPath, [
+    join(ROOT, "gpu-worker/bin/ugatit.js"),
+    "convert",
+    "--checkpoint",
+    join(PARITY, "light64.pt"),
+    "--format",
+    "onnx",
+    "--direction",
+    "B2A",
+    "--output",
+    EXPORTED,
+  ]);
   worker = await startWorkerProcess(
     workerEnv(s3, {
-      UGATIT_MODELS: `${MODELS},remote@2=s3://${s3.bucket}/models/light64.pt`,
+      UGATIT_MODELS: `${MODELS},remote@2=s3://${s3.bucket}/models/light64.pt,exported@1=${EXPORTED}`,
       UGATIT_SIZE: "64",
       MAX_BATCH: "4",
       MAX_DELAY_MS: "100",
@@ -91,6 +108,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([worker, ...extraWorkers].map((w) => w?.stop("SIGKILL")));
   await s3?.stop();
+  await rm(EXPORTED, { force: true });
 });
 
 describe("POST /v1/infer", () => {
@@ -111,7 +129,7 @@ describe("POST /v1/infer", () => {
       expect(body.outputs.image.content_type).toBe(`image/${format}`);
       expect(body.outputs.heatmap?.key).toBe(`out/fmt-${format}-heat.png`);
       expect(body.cam_logit[0]).toBeCloseTo(0.3405274748802185, 4);
-      expect(body.backend).toBe("wasm");
+      expect(body.backend).toBe(BACKEND);
       expect(Object.keys(body.timings_ms).sort()).toEqual([
         "decode",
         "encode",
@@ -154,6 +172,28 @@ describe("POST /v1/infer", () => {
       cliOut,
     ]);
     expect((await rgb(await get("out/cli-equal.png"))).equals(await rgb(await readFile(cliOut)))).toBe(true);
+  });
+
+  it("serves an exported .onnx model as the checkpoint it came from", async () => {
+    const infer = async (model: string) =>
+      InferResponse.parse(
+        await (
+          await signedFetch(
+            worker.url,
+            "/v1/infer",
+            job(`onnx-${model.replace("@", "-")}`, { model, direction: "B2A", input_key: "in/b.png" }),
+          )
+        ).json(),
+      );
+    const [exported, original] = [await infer("exported@1"), await infer("light@1")];
+    expect(exported.backend).toBe("onnx");
+    expect(exported.cam_logit[1]).toBeCloseTo(-5.336583614349365, 4);
+    expect(exported.cam_logit).toEqual(original.cam_logit);
+    expect(
+      (await rgb(await get(exported.outputs.image.key))).equals(
+        await rgb(await get(original.outputs.image.key)),
+      ),
+    ).toBe(true);
   });
 
   it("resizes other sizes (fit) or takes the centred square first (crop)", async () => {
@@ -284,13 +324,14 @@ describe("operations", () => {
       ["light@1", ["A2B", "B2A"], 64],
       ["bare@1", ["A2B"], 64],
       ["remote@2", ["A2B", "B2A"], 64],
+      ["exported@1", ["B2A"], 64],
     ]);
   });
 
   it("/healthz, /readyz and /metrics answer; unknown routes and methods are problems", async () => {
     expect(await (await fetch(`${worker.url}/healthz`)).json()).toMatchObject({
       status: "ok",
-      backend: "wasm",
+      backend: BACKEND,
     });
     expect((await fetch(`${worker.url}/readyz`)).status).toBe(200);
     const metrics = await (await fetch(`${worker.url}/metrics`)).text();
@@ -300,7 +341,7 @@ describe("operations", () => {
       "ugatit_batch_size_bucket",
       "ugatit_queue_depth",
       "ugatit_model_load_seconds",
-      'ugatit_backend_info{backend="wasm"} 1',
+      `ugatit_backend_info{backend="${BACKEND}"} 1`,
     ]) {
       expect(metrics).toContain(name);
     }
@@ -313,10 +354,17 @@ describe("operations", () => {
     // the log line reaches us through a pipe, a moment after the response
     let line: string | undefined;
     for (let tries = 0; tries < 50 && !line; tries++) {
-      line = worker.logs().split("\n").find((l) => l.includes("trace-me-123"));
+      line = worker
+        .logs()
+        .split("\n")
+        .find((l) => l.includes("trace-me-123"));
       if (!line) await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    expect(JSON.parse(line as string)).toMatchObject({ request_id: "trace-me-123", path: "/v1/models", status: 200 });
+    expect(JSON.parse(line as string)).toMatchObject({
+      request_id: "trace-me-123",
+      path: "/v1/models",
+      status: 200,
+    });
   });
 });
 

@@ -5,6 +5,7 @@ import { conv } from "./layers/conv.ts";
 import type { TorchWeights } from "./params.ts";
 import { param, toTfLayout } from "./params.ts";
 import { SpectralNorm } from "./spectral-norm.ts";
+import { tfOps } from "./tf-ops.ts";
 
 export type DiscriminatorOutput = {
   /** Patch logits: [B, H', W', 1]. */
@@ -75,7 +76,7 @@ export class Discriminator {
         });
       });
       // CAM: the logits use the normalised FC weights, the channel re-weighting uses weight_orig
-      const cam = classActivationMap(h, {
+      const cam = classActivationMap<tf.Tensor>(tfOps, h, {
         gapLogit: w("gap_fc") as tf.Tensor2D,
         gmpLogit: w("gmp_fc") as tf.Tensor2D,
         gapChannels: this.sn.get("gap_fc")?.weightOrig as tf.Tensor2D,
@@ -85,8 +86,8 @@ export class Discriminator {
         activation: "leakyrelu",
       });
       // head: ReflPad1 → SN Conv 4×4 stride 1 → 1 channel
-      const out = conv(cam.x, hwio(w("conv")), { pad: 1 });
-      return { out, camLogit: cam.camLogit, heatmap: cam.heatmap };
+      const out = conv(cam.x as tf.Tensor4D, hwio(w("conv")), { pad: 1 });
+      return { out, camLogit: cam.camLogit as tf.Tensor2D, heatmap: cam.heatmap as tf.Tensor4D };
     });
   }
 

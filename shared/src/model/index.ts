@@ -1,10 +1,11 @@
-/** @module The U-GAT-IT networks of the official PyTorch code, on TF.js core ops. */
+/** @module The U-GAT-IT networks of the official PyTorch code, written on TensorOps; TF.js core ops run them. */
 export type { DiscriminatorConfig, GeneratorConfig } from "./config.ts";
 export { Discriminator, type DiscriminatorOutput } from "./discriminator.ts";
 export { generatorMacs } from "./flops.ts";
-export { Generator, type GeneratorOutput } from "./generator.ts";
+export { Generator, type GeneratorOutput, type GeneratorResult, resnetGenerator } from "./generator.ts";
 export { initialWeights } from "./init.ts";
 export * from "./layers/index.ts";
+export type { ParamLookup, TensorOps } from "./ops.ts";
 export {
   type Params,
   paramsFromTorch,
@@ -15,3 +16,4 @@ export {
 } from "./params.ts";
 export { clipRho } from "./rho-clipper.ts";
 export { SpectralNorm } from "./spectral-norm.ts";
+export { tfOps } from "./tf-ops.ts";

@@ -1,38 +1,37 @@
-import * as tf from "@tensorflow/tfjs-core";
-import { conv } from "./conv.ts";
-import { linear } from "./linear.ts";
+import type * as tf from "@tensorflow/tfjs-core";
+import type { TensorOps } from "../ops.ts";
 
-export interface CamWeights {
+export interface CamWeights<T = tf.Tensor> {
   /** Weight producing the GAP logit ([1, C]); under spectral norm, the normalised weight. */
-  gapLogit: tf.Tensor2D;
-  gmpLogit: tf.Tensor2D;
+  gapLogit: T;
+  gmpLogit: T;
   /** Weight re-weighting the channels ([1, C]); under spectral norm, `weight_orig` (the official code's trap). */
-  gapChannels: tf.Tensor2D;
-  gmpChannels: tf.Tensor2D;
-  conv1x1: tf.Tensor4D;
-  conv1x1Bias: tf.Tensor1D;
+  gapChannels: T;
+  gmpChannels: T;
+  conv1x1: T;
+  conv1x1Bias: T;
   activation: "relu" | "leakyrelu";
 }
 
-export type CamOutput = {
-  x: tf.Tensor4D; // [B, H, W, C]
-  camLogit: tf.Tensor2D; // [B, 2]
-  heatmap: tf.Tensor4D; // [B, H, W, 1]
+export type CamOutput<T = tf.Tensor> = {
+  x: T; // the fused features, shaped as the input
+  camLogit: T; // [B, 2]
+  heatmap: T; // their channel sum, one channel
 };
 
 /** Class activation map attention: auxiliary GAP/GMP classifier, channel re-weighting, 1×1 fusion. */
-export function classActivationMap(x: tf.Tensor4D, w: CamWeights): CamOutput {
-  const gapLogit = linear(tf.mean(x, [1, 2]), w.gapLogit); // [B, 1]
-  const gmpLogit = linear(tf.max(x, [1, 2]), w.gmpLogit); // [B, 1]
-  const gap: tf.Tensor4D = tf.mul(x, tf.reshape(w.gapChannels, [1, 1, 1, -1]));
-  const gmp: tf.Tensor4D = tf.mul(x, tf.reshape(w.gmpChannels, [1, 1, 1, -1]));
-  const fused = conv(tf.concat<tf.Tensor4D>([gap, gmp], 3), w.conv1x1, {
+export function classActivationMap<T>(ops: TensorOps<T>, x: T, w: CamWeights<T>): CamOutput<T> {
+  const gapLogit = ops.linear(ops.spatialMean(x), w.gapLogit); // [B, 1]
+  const gmpLogit = ops.linear(ops.spatialMax(x), w.gmpLogit); // [B, 1]
+  const gap = ops.scaleChannels(x, w.gapChannels);
+  const gmp = ops.scaleChannels(x, w.gmpChannels);
+  const fused = ops.conv(ops.concatChannels([gap, gmp]), w.conv1x1, {
     bias: w.conv1x1Bias,
     activation: w.activation,
   });
   return {
     x: fused,
-    camLogit: tf.concat([gapLogit, gmpLogit], 1),
-    heatmap: tf.sum(fused, 3, true),
+    camLogit: ops.concatFeatures([gapLogit, gmpLogit]),
+    heatmap: ops.sumChannels(fused),
   };
 }

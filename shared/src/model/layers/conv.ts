@@ -1,13 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
+import type { ConvOptions as OpsConvOptions } from "../ops.ts";
 import { reflectionPad } from "./reflection-pad.ts";
 
-export interface ConvOptions {
-  /** Reflection padding applied before a `padding=0` convolution, as every U-GAT-IT conv does. */
-  pad?: number;
-  stride?: number;
-  bias?: tf.Tensor1D | undefined;
-  activation?: "linear" | "relu" | "leakyrelu";
-}
+export type ConvOptions = OpsConvOptions<tf.Tensor1D>;
 
 /** Reflection pad, then a valid convolution with an HWIO filter; bias and activation fused when given. */
 export function conv(x: tf.Tensor4D, filter: tf.Tensor4D, options: ConvOptions = {}): tf.Tensor4D {

@@ -4,6 +4,7 @@ import { TEST_BACKENDS, useBackend } from "../../../../test/helpers/backends.ts"
 import type { NpyArray } from "../../../../test/helpers/npy.ts";
 import { maxScaledError, referenceCase, toNhwc } from "../../../../test/helpers/reference.ts";
 import { toTfLayout } from "../params.ts";
+import { tfOps } from "../tf-ops.ts";
 import { classActivationMap } from "./cam.ts";
 import { conv } from "./conv.ts";
 import { adaILN, instanceNorm, layerInstanceNorm } from "./norms.ts";
@@ -74,7 +75,7 @@ describe.each(TEST_BACKENDS)("layers against the official code, on %s", (backend
     await useBackend(backend);
     const c = referenceCase("gen_cam");
     const p = c.params;
-    const out = classActivationMap(nhwc(c.inputs.x!), {
+    const out = classActivationMap<tf.Tensor>(tfOps, nhwc(c.inputs.x!), {
       gapLogit: mat(p["gap_fc.weight"]!),
       gmpLogit: mat(p["gmp_fc.weight"]!),
       gapChannels: mat(p["gap_fc.weight"]!),

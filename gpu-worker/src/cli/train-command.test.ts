@@ -1,0 +1,95 @@
+import { execFile } from "node:child_process";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const CLI = fileURLToPath(new URL("../../bin/ugatit.js", import.meta.url));
+const DATA = fileURLToPath(new URL("../../../test/fixtures/ugatit-train/data", import.meta.url));
+
+function ugatit(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [CLI, ...args], (error, stdout, stderr) => {
+      done({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+function expectOneLineError(r: { code: number; stderr: string }, expected: RegExp, code: number) {
+  expect(r.code, r.stderr).toBe(code);
+  const lines = r.stderr.trimEnd().split("\n");
+  expect(lines, r.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(expected);
+}
+
+describe("ugatit train refuses with one line", () => {
+  it("without --data or --iterations", async () => {
+    expectOneLineError(await ugatit("train", "--iterations", "3"), /--data is required/, 2);
+    expectOneLineError(await ugatit("train", "--data", DATA), /--iterations is required/, 2);
+  });
+
+  it("with both --init and --resume", async () => {
+    const r = await ugatit(
+      "train",
+      "--data",
+      DATA,
+      "--iterations",
+      "1",
+      "--init",
+      "a.pt",
+      "--resume",
+      "b.safetensors",
+    );
+    expectOneLineError(r, /--init and --resume exclude each other/, 2);
+  });
+
+  it("when the data folder has no trainA", async () => {
+    const empty = await mkdtemp(join(tmpdir(), "ugatit-nodata-"));
+    const r = await ugatit(
+      "train",
+      "--data",
+      empty,
+      "--iterations",
+      "1",
+      "--light",
+      "--ch",
+      "4",
+      "--size",
+      "96",
+    );
+    expectOneLineError(r, /trainA does not exist or is not a folder/, 1);
+  });
+
+  it("below the global discriminators' smallest image size", async () => {
+    const r = await ugatit(
+      "train",
+      "--data",
+      DATA,
+      "--iterations",
+      "1",
+      "--light",
+      "--ch",
+      "4",
+      "--size",
+      "64",
+    );
+    expectOneLineError(r, /at least 96/, 1);
+  });
+
+  it("on the ONNX backend, which only serves inference", async () => {
+    const r = await ugatit(
+      "train",
+      "--data",
+      DATA,
+      "--iterations",
+      "1",
+      "--light",
+      "--ch",
+      "4",
+      "--backend",
+      "onnx",
+    );
+    expectOneLineError(r, /training needs a TF\.js backend/, 1);
+  });
+});

@@ -1,0 +1,40 @@
+import * as tf from "@tensorflow/tfjs-core";
+import type { Generator, GeneratorConfig } from "@ugatit/shared/model";
+import type { BackendName } from "../runtime/backends.ts";
+import { toModelBatch, toTranslations } from "./model-io.ts";
+import type { Direction, RgbImage, Translation, Translator } from "./translator.ts";
+
+/** A generator on the active TF.js backend. */
+export class TfjsTranslator implements Translator {
+  constructor(
+    readonly config: GeneratorConfig,
+    readonly direction: Direction,
+    readonly size: number,
+    readonly backend: BackendName,
+    private readonly generator: Generator,
+  ) {}
+
+  async translate(inputs: RgbImage[]): Promise<Translation[]> {
+    const { size } = this;
+    const x = tf.tensor4d(toModelBatch(inputs, size), [inputs.length, size, size, 3]);
+    const out = this.generator.forward(x);
+    x.dispose();
+    const [image, camLogit, heatmap] = await Promise.all([
+      out.image.data(),
+      out.camLogit.data(),
+      out.heatmap.data(),
+    ]);
+    tf.dispose(out);
+    return toTranslations(
+      inputs.length,
+      size,
+      image as Float32Array,
+      camLogit as Float32Array,
+      heatmap as Float32Array,
+    );
+  }
+
+  dispose(): void {
+    this.generator.dispose();
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * @module Builds the demo's unpaired dataset from two Iconify emoji sets installed from npm:
+ * `trainA/`, `testA/` from one, `trainB/`, `testB/` from the other, each emoji rendered on white.
+ *
+ * @example
+ * node --import tsx gpu-worker/src/train/prepare-emoji-data.ts \
+ *   --a node_modules/@iconify-json/noto/icons.json --b node_modules/@iconify-json/fluent-emoji-flat/icons.json \
+ *   --out data/emoji --size 128
+ */
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import sharp from "sharp";
+
+interface IconifyIcon {
+  body: string;
+  width?: number;
+  height?: number;
+  left?: number;
+  top?: number;
+}
+
+interface IconifySet {
+  prefix: string;
+  width?: number;
+  height?: number;
+  icons: Record<string, IconifyIcon>;
+  aliases?: Record<string, unknown>;
+}
+
+/** Flags are rectangles of colour in every style: nothing to translate, so they are left out. */
+const SKIPPED = /^(flag-|regional-indicator|keycap|[0-9]$)/;
+
+async function renderSet(file: string, out: string, domain: "A" | "B", size: number, testEvery: number) {
+  const set = JSON.parse(await readFile(file, "utf8")) as IconifySet;
+  const names = Object.keys(set.icons)
+    .filter((n) => !SKIPPED.test(n))
+    .sort();
+  await mkdir(join(out, `train${domain}`), { recursive: true });
+  await mkdir(join(out, `test${domain}`), { recursive: true });
+  let test = 0;
+  for (const [i, name] of names.entries()) {
+    const icon = set.icons[name] as IconifyIcon;
+    const [w, h] = [icon.width ?? set.width ?? 16, icon.height ?? set.height ?? 16];
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${size}" height="${size}" viewBox="${icon.left ?? 0} ${icon.top ?? 0} ${w} ${h}">${icon.body}</svg>`;
+    const png = await sharp(Buffer.from(svg))
+      .resize(size, size, { fit: "contain", background: "#ffffff" })
+      .flatten({ background: "#ffffff" })
+      .png()
+      .toBuffer();
+    const held = i % testEvery === testEvery - 1;
+    if (held) test++;
+    await writeFile(join(out, `${held ? "test" : "train"}${domain}`, `${set.prefix}-${name}.png`), png);
+  }
+  return { prefix: set.prefix, train: names.length - test, test };
+}
+
+const { values } = parseArgs({
+  options: {
+    a: { type: "string" },
+    b: { type: "string" },
+    out: { type: "string" },
+    size: { type: "string", default: "128" },
+    "test-every": { type: "string", default: "10" },
+  },
+});
+if (!values.a || !values.b || !values.out) {
+  process.stderr.write(
+    "usage: prepare-emoji-data --a <icons.json> --b <icons.json> --out <dir> [--size 128]\n",
+  );
+  process.exit(2);
+}
+const size = Number(values.size);
+const every = Number(values["test-every"]);
+for (const [domain, file] of [
+  ["A", values.a],
+  ["B", values.b],
+] as const) {
+  const r = await renderSet(file, values.out, domain, size, every);
+  process.stdout.write(`${domain}: ${r.prefix}, ${r.train} train, ${r.test} test\n`);
+}

@@ -1,0 +1,133 @@
+import {
+  type AttributeValue,
+  DataType,
+  type Dim,
+  graphProto,
+  modelProto,
+  type NodeSpec,
+  nodeProto,
+  tensorProto,
+  valueInfoProto,
+} from "./onnx-proto.ts";
+import type { ProtoMessage } from "./protobuf.ts";
+
+/** A value of the graph (an input, an initializer or a node's output), by its name. */
+export type Value = string;
+
+/** The opset the exporter targets: ReduceMean still takes `axes` as an attribute, LayerNorm exists. */
+export const OPSET = 17;
+/** The IR version that goes with opset 17. */
+export const IR_VERSION = 8;
+
+/** Records an ONNX graph node by node: inputs, initializers (data referenced until written), outputs. */
+export class OnnxGraph {
+  private readonly nodes: NodeSpec[] = [];
+  private readonly initializers: ProtoMessage[] = [];
+  private readonly inputs: ProtoMessage[] = [];
+  private readonly outputs: ProtoMessage[] = [];
+  private readonly constants = new Map<string, Value>();
+  private readonly names = new Set<string>();
+  private counter = 0;
+  /** Dimensions of the values whose shape is fixed (initializers, and what the caller records). */
+  readonly dims = new Map<Value, number[]>();
+
+  constructor(readonly name: string) {}
+
+  input(name: string, type: DataType, dims: Dim[]): Value {
+    this.claim(name);
+    this.inputs.push(valueInfoProto(name, type, dims));
+    return name;
+  }
+
+  /** Makes `value` a graph output called `name` (renaming it where it is produced and used). */
+  output(value: Value, name: string, type: DataType, dims: Dim[]): void {
+    if (value !== name) {
+      this.claim(name);
+      for (const node of this.nodes) {
+        node.outputs = node.outputs.map((v) => (v === value ? name : v));
+        node.inputs = node.inputs.map((v) => (v === value ? name : v));
+      }
+    }
+    this.outputs.push(valueInfoProto(name, type, dims));
+  }
+
+  /** A tensor stored in the file; `data` is little-endian and written as is. */
+  initializer(name: string, type: DataType, dims: number[], data: Uint8Array): Value {
+    this.claim(name);
+    return this.store(name, type, dims, data);
+  }
+
+  /** A small float32 constant, shared by every node that uses the same one. */
+  floats(values: number[], dims: number[] = [values.length]): Value {
+    return this.constant("f", values, dims, () => {
+      const data = new Float32Array(values);
+      return { type: DataType.FLOAT, data: new Uint8Array(data.buffer) };
+    });
+  }
+
+  /** A small int64 constant (shapes, axes, pads). */
+  int64s(values: number[]): Value {
+    return this.constant("i", values, [values.length], () => {
+      const data = BigInt64Array.from(values, BigInt);
+      return { type: DataType.INT64, data: new Uint8Array(data.buffer) };
+    });
+  }
+
+  /** One node with one output; returns the output. */
+  op(opType: string, inputs: Value[], attributes?: Record<string, AttributeValue>): Value {
+    const name = this.fresh(opType);
+    this.nodes.push({ opType, inputs, outputs: [name], name, attributes });
+    return name;
+  }
+
+  /** The serialised ModelProto. */
+  toModel(options: {
+    producerName: string;
+    producerVersion: string;
+    metadata: Record<string, string>;
+  }): Uint8Array {
+    const graph = graphProto({
+      name: this.name,
+      nodes: this.nodes.map(nodeProto),
+      initializers: this.initializers,
+      inputs: this.inputs,
+      outputs: this.outputs,
+    });
+    return modelProto({ irVersion: IR_VERSION, opset: OPSET, graph, ...options }).encode();
+  }
+
+  private constant(
+    kind: string,
+    values: number[],
+    dims: number[],
+    make: () => { type: DataType; data: Uint8Array },
+  ): Value {
+    const key = `${kind}${dims.join("x")}:${values.join(",")}`;
+    let value = this.constants.get(key);
+    if (!value) {
+      const { type, data } = make();
+      value = this.store(this.fresh("const"), type, dims, data);
+      this.constants.set(key, value);
+    }
+    return value;
+  }
+
+  private store(name: string, type: DataType, dims: number[], data: Uint8Array): Value {
+    this.initializers.push(tensorProto(name, type, dims, data));
+    this.dims.set(name, dims);
+    return name;
+  }
+
+  private fresh(prefix: string): string {
+    let name: string;
+    do name = `${prefix}_${this.counter++}`;
+    while (this.names.has(name));
+    this.names.add(name);
+    return name;
+  }
+
+  private claim(name: string): void {
+    if (this.names.has(name)) throw new Error(`ONNX graph: the name ${name} is taken`);
+    this.names.add(name);
+  }
+}
