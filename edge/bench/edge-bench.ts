@@ -131,7 +131,11 @@ async function translatedJob(edgeUrl: string, key: string, image: Uint8Array): P
       body: JSON.stringify({ content_type: "image/png", content_length: image.byteLength }),
     })
   ).json()) as { upload_id: string; url: string; headers: Record<string, string> };
-  const put = await fetch(upload.url, { method: "PUT", headers: upload.headers, body: image });
+  const put = await fetch(upload.url, {
+    method: "PUT",
+    headers: upload.headers,
+    body: image as Uint8Array<ArrayBuffer>,
+  });
   if (!put.ok) throw new Error(`bench: the presigned PUT answered ${put.status}`);
   const r = await fetch(`${edgeUrl}/v1/translations`, {
     method: "POST",

@@ -7,5 +7,5 @@ export function toHex(bytes: ArrayBuffer | Uint8Array): string {
 /** Hex SHA-256 of a string (UTF-8) or bytes. */
 export async function sha256Hex(data: string | Uint8Array): Promise<string> {
   const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-  return toHex(await crypto.subtle.digest("SHA-256", bytes));
+  return toHex(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
 }

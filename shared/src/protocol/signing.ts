@@ -27,7 +27,7 @@ export async function canonicalRequest(
   timestamp: string,
   body: Uint8Array,
 ): Promise<string> {
-  const bodyHash = hex(await crypto.subtle.digest("SHA-256", body));
+  const bodyHash = hex(await crypto.subtle.digest("SHA-256", body as Uint8Array<ArrayBuffer>));
   return [method.toUpperCase(), path, timestamp, bodyHash].join("\n");
 }
 
