@@ -1,25 +1,8 @@
 /** @module The errors the API answers with, as RFC 9457 problem details. */
-import { type Problem, problem } from "@ugatit/shared/protocol";
+import { ProblemError as ApiProblem, problem } from "@ugatit/shared/protocol";
 
-/**
- * An error answered as `application/problem+json`; `headers` go on the response (Retry-After, Allow, …).
- *
- * @example
- * throw problems.notFound("no translation 01J…");
- */
-export class ApiProblem extends Error {
-  override name = "ApiProblem";
-  constructor(
-    readonly problem: Problem,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(problem.detail ?? problem.title);
-  }
-
-  get status(): number {
-    return this.problem.status;
-  }
-}
+/** The shared problem error; `throw problems.notFound("no translation 01J…")`. */
+export { ApiProblem };
 
 /** One field of a request that failed validation. */
 export interface InvalidParam {

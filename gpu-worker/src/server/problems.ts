@@ -1,19 +1,6 @@
-import { type Problem, problem } from "@ugatit/shared/protocol";
+import { ProblemError as HttpProblem, problem } from "@ugatit/shared/protocol";
 
-/** An error that is answered as RFC 9457 problem details. */
-export class HttpProblem extends Error {
-  override name = "HttpProblem";
-  constructor(
-    readonly problem: Problem,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(problem.detail ?? problem.title);
-  }
-
-  get status(): number {
-    return this.problem.status;
-  }
-}
+export { HttpProblem };
 
 export const problems = {
   unsigned: (detail: string) =>

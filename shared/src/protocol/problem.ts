@@ -30,3 +30,18 @@ export function problem(
     ...extra,
   };
 }
+
+/** An error answered as `application/problem+json` by either service; `headers` go on the response (Retry-After, Allow, …). */
+export class ProblemError extends Error {
+  override name = "ProblemError";
+  constructor(
+    readonly problem: Problem,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(problem.detail ?? problem.title);
+  }
+
+  get status(): number {
+    return this.problem.status;
+  }
+}
