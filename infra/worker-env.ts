@@ -24,7 +24,10 @@ export const WORKER_ENV = [
     required: true,
     description: "comma-separated name@version=source; source is a file path or s3://bucket/key",
   },
-  { name: "UGATIT_BACKEND", description: "onnx | tfjs-node-gpu | tfjs-node | wasm | cpu; unset: the best present" },
+  {
+    name: "UGATIT_BACKEND",
+    description: "onnx | tfjs-node-gpu | tfjs-node | wasm | cpu; unset: the best present",
+  },
   {
     name: "UGATIT_SIZE",
     default: "256",
