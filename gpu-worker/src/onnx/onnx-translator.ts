@@ -1,26 +1,10 @@
+import { toChannelsFirst, toChannelsLast } from "@ugatit/shared/image";
 import type { GeneratorConfig } from "@ugatit/shared/model";
 import { ONNX_INPUT, ONNX_OUTPUTS } from "@ugatit/shared/onnx";
 import { Tensor } from "onnxruntime-node";
 import { toModelBatch, toTranslations } from "../inference/model-io.ts";
 import type { Direction, RgbImage, Translation, Translator } from "../inference/translator.ts";
 import { createSession, type ExecutionProvider, type OnnxSession } from "./session.ts";
-
-/** [N, H, W, C] → [N, C, H, W], or back with `toChannelsLast`. */
-function transposeChannels(data: Float32Array, n: number, hw: number, c: number, toChannelsLast = false) {
-  const out = new Float32Array(data.length);
-  for (let b = 0; b < n; b++) {
-    const base = b * hw * c;
-    for (let p = 0; p < hw; p++) {
-      for (let k = 0; k < c; k++) {
-        const last = base + p * c + k;
-        const first = base + k * hw + p;
-        if (toChannelsLast) out[last] = data[first] as number;
-        else out[first] = data[last] as number;
-      }
-    }
-  }
-  return out;
-}
 
 /** A generator exported to ONNX, on ONNX Runtime's best present execution provider. */
 export class OnnxTranslator implements Translator {
@@ -52,12 +36,12 @@ export class OnnxTranslator implements Translator {
     const { size } = this;
     const n = inputs.length;
     const hw = size * size;
-    const nchw = transposeChannels(toModelBatch(inputs, size), n, hw, 3);
+    const nchw = toChannelsFirst(toModelBatch(inputs, size), n, hw, 3);
     const out = await this.onnx.session.run({
       [ONNX_INPUT]: new Tensor("float32", nchw, [n, 3, size, size]),
     });
     const [image, camLogit, heatmap] = ONNX_OUTPUTS.map((name) => out[name]?.data as Float32Array);
-    return toTranslations(n, size, transposeChannels(image!, n, hw, 3, true), camLogit!, heatmap!);
+    return toTranslations(n, size, toChannelsLast(image!, n, hw, 3), camLogit!, heatmap!);
   }
 
   dispose(): void {

@@ -11,5 +11,6 @@ export {
   readImageHeader,
 } from "./header.ts";
 export { heatmapToRgb } from "./heatmap.ts";
+export { toChannelsFirst, toChannelsLast } from "./layout.ts";
 export { resizeBilinear } from "./resize.ts";
 export { modelOutputToRgb, rgbToModelInput } from "./tensor.ts";
