@@ -8,7 +8,14 @@ export function corsForConfiguredOrigins(): MiddlewareHandler<AppEnv> {
   return cors({
     origin: (origin, c) => (edgeConfig(c.env).corsOrigins.includes(origin) ? origin : null),
     allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
-    allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "Prefer", "X-Request-Id"],
+    allowHeaders: [
+      "Authorization",
+      "Content-Type",
+      "Idempotency-Key",
+      "Prefer",
+      "X-Request-Id",
+      "If-None-Match",
+    ],
     exposeHeaders: [
       "Location",
       "Retry-After",
@@ -17,6 +24,8 @@ export function corsForConfiguredOrigins(): MiddlewareHandler<AppEnv> {
       "X-Request-Id",
       "Preference-Applied",
       "Idempotent-Replayed",
+      "ETag",
+      "X-Model-Id",
     ],
     maxAge: 600,
   });

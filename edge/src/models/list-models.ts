@@ -12,6 +12,9 @@ export const PublicModel = z
     version: z.string().openapi({ example: "1" }),
     directions: z.array(Direction),
     size: z.number().int().openapi({ description: "Side of the square images the model works on" }),
+    light: z.boolean().openapi({
+      description: "A light model (attention from pooled features): small enough to run in a browser",
+    }),
     default: z.boolean().openapi({ description: "Used when a translation names no model" }),
     untrained: z.boolean().openapi({
       description: "Randomly initialised weights (a development stand-in): its translations are noise",
@@ -39,6 +42,7 @@ export async function listModels(env: Env, requestId: string): Promise<ModelList
         version: m.version,
         directions: m.directions,
         size: m.size,
+        light: m.light,
         default: isDefault(m.id, m.name),
         untrained: m.untrained,
       })),

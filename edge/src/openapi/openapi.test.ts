@@ -16,6 +16,7 @@ describe("the API description", () => {
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths).sort()).toEqual([
       "/v1/models",
+      "/v1/models/{model}/onnx",
       "/v1/translations",
       "/v1/translations/{id}",
       "/v1/uploads",

@@ -22,7 +22,7 @@ const MEANINGS: Record<number, string> = {
   409: "The resource is not in a state that allows this",
   413: "The image is over the size limit",
   415: "The body is neither JSON nor an accepted image type",
-  422: "The image is refused: see detail",
+  422: "Refused as it is (an image, a full model where a light one is needed): see detail",
   429: "Rate limit reached; see Retry-After",
   503: "The inference service is unavailable; see Retry-After",
 };

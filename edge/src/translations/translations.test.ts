@@ -109,7 +109,7 @@ describe("synchronous translations (Prefer: wait=N)", () => {
     expect(job.error).toEqual({
       type: "https://ugatit.dev/problems/translation-refused",
       title: "Unknown model",
-      detail: "no model nope@1; this worker has light@1",
+      detail: "no model nope@1; this worker has light@1, full@1",
     });
     expect((await findJobById(env.DB, job.id))?.attempts).toBe(1);
   });

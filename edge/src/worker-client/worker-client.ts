@@ -1,13 +1,15 @@
 /**
- * @module Signed calls to the GPU worker (`POST /v1/infer`, `GET /v1/models`) with the shared signing code and
- * schemas. A failure is a {@link WorkerCallError} that says whether a retry can help.
+ * @module Signed calls to the GPU worker (`POST /v1/infer`, `GET /v1/models`, a model's ONNX file) with the
+ * shared signing code and schemas. A failure is a {@link WorkerCallError} that says whether a retry can help.
  */
 import {
+  type Direction,
   InferRequest,
   type InferRequestInput,
   InferResponse,
   ModelInfo,
   signatureHeaders,
+  workerOnnxPath,
 } from "@ugatit/shared/protocol";
 import { z } from "zod";
 import type { EdgeConfig } from "../config/edge-config.ts";
@@ -32,6 +34,8 @@ export class WorkerCallError extends Error {
     readonly retryable: boolean,
     /** The worker's Retry-After, when it gave one. */
     readonly retryAfterSeconds?: number,
+    /** The worker's own answer, when it answered with an error: its status and problem type. */
+    readonly answer?: { status: number; type: string | undefined },
   ) {
     super(failure.detail);
   }
@@ -46,30 +50,44 @@ const failure = (slug: string, title: string, detail: string): WorkerFailure => 
   detail,
 });
 
-const ProblemBody = z.object({ title: z.string().optional(), detail: z.string().optional() }).loose();
+const ProblemBody = z
+  .object({ type: z.string().optional(), title: z.string().optional(), detail: z.string().optional() })
+  .loose();
 
-async function callWorker(
+interface SendOptions {
+  body?: unknown;
+  requestId: string;
+  headers?: Record<string, string>;
+  /** How long the caller waits, told in the timeout's message. */
+  waitMs: number;
+  /** Aborts the call (with a TimeoutError once `waitMs` has passed). */
+  signal: AbortSignal;
+}
+
+/** A signed request to the worker: its answer when 2xx or 304, else a {@link WorkerCallError}. */
+async function sendToWorker(
   worker: WorkerConfig,
   method: "GET" | "POST",
   path: string,
-  options: { body?: unknown; requestId: string; timeoutMs: number },
-): Promise<unknown> {
+  options: SendOptions,
+): Promise<Response> {
   const bytes =
     options.body === undefined ? new Uint8Array() : new TextEncoder().encode(JSON.stringify(options.body));
   const url = `${worker.url}${path}`;
   const headers = {
+    ...options.headers,
     ...(await signatureHeaders(worker.secret, method, new URL(url).pathname, bytes)),
     "x-request-id": options.requestId,
     ...(options.body === undefined ? {} : { "content-type": "application/json" }),
   };
-  const waitMs = options.timeoutMs + ANSWER_GRACE_MS;
+  const { waitMs } = options;
   let response: Response;
   try {
     response = await fetch(url, {
       method,
       headers,
       ...(options.body === undefined ? {} : { body: bytes }),
-      signal: AbortSignal.timeout(waitMs),
+      signal: options.signal,
     });
   } catch (error) {
     if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
@@ -87,21 +105,8 @@ async function callWorker(
       true,
     );
   }
+  if (response.ok || response.status === 304) return response;
   const text = await response.text();
-  if (response.ok) {
-    try {
-      return JSON.parse(text);
-    } catch {
-      throw new WorkerCallError(
-        failure(
-          "worker-bad-response",
-          "Inference worker misbehaved",
-          "the GPU worker answered with something not JSON",
-        ),
-        false,
-      );
-    }
-  }
   const problem = ProblemBody.safeParse(safeJson(text)).data;
   const said = [problem?.title, problem?.detail].filter(Boolean).join(": ") || text.slice(0, 200);
   const retryable = response.status >= 500 || response.status === 429;
@@ -122,7 +127,32 @@ async function callWorker(
       : failure("translation-refused", problem?.title ?? "Translation refused", problem?.detail ?? said),
     retryable,
     Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+    { status: response.status, type: problem?.type },
   );
+}
+
+/** A signed call whose answer is JSON, read whole within the timeout. */
+async function callWorker(
+  worker: WorkerConfig,
+  method: "GET" | "POST",
+  path: string,
+  options: { body?: unknown; requestId: string; timeoutMs: number },
+): Promise<unknown> {
+  const waitMs = options.timeoutMs + ANSWER_GRACE_MS;
+  const signal = AbortSignal.timeout(waitMs);
+  const text = await (await sendToWorker(worker, method, path, { ...options, waitMs, signal })).text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new WorkerCallError(
+      failure(
+        "worker-bad-response",
+        "Inference worker misbehaved",
+        "the GPU worker answered with something not JSON",
+      ),
+      false,
+    );
+  }
 }
 
 function safeJson(text: string): unknown {
@@ -167,4 +197,33 @@ export async function listWorkerModels(
 ): Promise<ModelInfo[]> {
   const answer = await callWorker(worker, "GET", "/v1/models", options);
   return parsed(z.object({ models: z.array(ModelInfo) }), answer).models;
+}
+
+/**
+ * A model's generator as ONNX: the worker's answer, its body not yet read (200), or 304 when `ifNoneMatch`
+ * names the current entity tag. The timeout covers the wait for the headers only: the body, tens of
+ * megabytes, streams on to the client at the client's pace.
+ *
+ * @example
+ * const answer = await fetchWorkerOnnx(config.worker, "selfie2anime@1", "A2B", { requestId, timeoutMs: 30_000 });
+ */
+export async function fetchWorkerOnnx(
+  worker: WorkerConfig,
+  model: string,
+  direction: Direction,
+  options: { requestId: string; timeoutMs: number; ifNoneMatch?: string | undefined },
+): Promise<Response> {
+  const waitMs = options.timeoutMs + ANSWER_GRACE_MS;
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new DOMException("no answer", "TimeoutError")), waitMs);
+  try {
+    return await sendToWorker(worker, "GET", workerOnnxPath(model, direction), {
+      requestId: options.requestId,
+      waitMs,
+      signal: abort.signal,
+      ...(options.ifNoneMatch ? { headers: { "if-none-match": options.ifNoneMatch } } : {}),
+    });
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -1,6 +1,7 @@
 /**
  * @module The real services the edge's workerd tests talk to, started from Node before the tests: the
- * signature-checking S3 server and `ugatit serve` processes (the light64 checkpoint at 64², so it is fast).
+ * signature-checking S3 server and `ugatit serve` processes (the light64 checkpoint at 64², so it is fast, and
+ * full64).
  */
 import { readFile } from "node:fs/promises";
 import { createServer as createHttpServer } from "node:http";
@@ -19,6 +20,8 @@ import type { TestImages, TestStorage } from "../provided.ts";
 
 export const TEST_MODEL = "light@1";
 const CHECKPOINT = join(ROOT, "test/fixtures/ugatit-parity/light64.pt");
+/** A full model beside it, for what only light models can do (run in the browser). */
+const FULL_MODEL = `full@1=${join(ROOT, "test/fixtures/ugatit-parity/full64.pt")}`;
 export const PARITY_INPUT = join(ROOT, "test/fixtures/ugatit-parity/light64_a_in.png");
 
 /** Things to stop when the tests are done, last started first. */
@@ -35,7 +38,7 @@ export class Services {
   async worker(s3: TestS3, extra: Record<string, string> = {}): Promise<WorkerProcess> {
     const worker = await startWorkerProcess(
       workerEnv(s3, {
-        UGATIT_MODELS: `${TEST_MODEL}=${CHECKPOINT}`,
+        UGATIT_MODELS: `${TEST_MODEL}=${CHECKPOINT},${FULL_MODEL}`,
         UGATIT_SIZE: "64",
         MAX_BATCH: "4",
         MAX_DELAY_MS: "5",

@@ -1,6 +1,8 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { exportGeneratorToOnnx } from "@ugatit/shared/onnx";
 import type { Direction, ModelInfo } from "@ugatit/shared/protocol";
 import { loadGenerator, openWeightFile } from "@ugatit/shared/weights";
 import { resolveInputSize } from "../inference/input-size.ts";
@@ -20,6 +22,24 @@ export interface LoadedModel {
   translators: Map<Direction, Translator>;
   info: ModelInfo;
   loadSeconds: number;
+}
+
+/** One generator of a model as an ONNX file, for clients that run it themselves (the demo page's browser). */
+export interface OnnxExport {
+  bytes: Uint8Array<ArrayBuffer>;
+  /** A strong validator: the bytes' SHA-256, quoted as an entity tag. */
+  etag: string;
+}
+
+/** Why a model's generator cannot be handed out as ONNX: a full model, or a direction it lacks. */
+export class OnnxExportError extends Error {
+  override name = "OnnxExportError";
+  constructor(
+    readonly reason: "full_model" | "missing_direction",
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** A bare generator state_dict, rather than an official dict or our safetensors with `genA2B.` names. */
@@ -48,6 +68,8 @@ export async function isUntrained(path: string): Promise<boolean> {
  */
 export class ModelRegistry {
   private readonly models = new Map<string, LoadedModel>();
+  /** ONNX exports by `id/direction`, made on first request. */
+  private readonly exports = new Map<string, Promise<OnnxExport>>();
 
   constructor(
     private readonly backend: BackendName,
@@ -58,16 +80,7 @@ export class ModelRegistry {
   /** Loads one model (downloading an `s3://` source to a temporary file first). */
   async load(spec: ModelSpec): Promise<LoadedModel> {
     const started = performance.now();
-    const s3 = parseS3Uri(spec.source);
-    let path = spec.source;
-    let scratch: string | undefined;
-    if (s3) {
-      if (!this.storage) throw new Error(`${spec.source}: no storage configured to read it from`);
-      scratch = await mkdtemp(join(tmpdir(), "ugatit-model-"));
-      path = join(scratch, s3.key.split("/").at(-1) ?? "model");
-      await writeFile(path, await this.storage.get(s3.key, MAX_MODEL_BYTES, undefined, s3.bucket));
-    }
-    try {
+    return this.withLocalSource(spec, async (path) => {
       const translators = new Map<Direction, Translator>();
       let parameters = 0;
       let untrained = false;
@@ -121,8 +134,55 @@ export class ModelRegistry {
       };
       this.models.set(id, model);
       return model;
+    });
+  }
+
+  /**
+   * A light model's generator as ONNX (dynamic H and W): an `.onnx` source as it is, a checkpoint exported
+   * (float32) from its source, read again on the first call; the bytes are kept from then on.
+   */
+  async exportOnnx(model: LoadedModel, direction: Direction): Promise<OnnxExport> {
+    if (!model.info.light) {
+      throw new OnnxExportError(
+        "full_model",
+        `${model.id} is a full model, whose fully connected layers alone outgrow a browser; translating in the browser needs a light model`,
+      );
+    }
+    if (!model.translators.has(direction)) {
+      throw new OnnxExportError(
+        "missing_direction",
+        `${model.id} has no ${direction} generator (it has ${model.info.directions.join(", ")})`,
+      );
+    }
+    const key = `${model.id}/${direction}`;
+    let pending = this.exports.get(key);
+    if (!pending) {
+      pending = this.withLocalSource(model.spec, async (path) => {
+        const bytes = isOnnxFile(path)
+          ? new Uint8Array(await readFile(path))
+          : await loadGenerator(path, direction).then(({ config, weights }) =>
+              exportGeneratorToOnnx(config, weights, { direction, untrained: model.info.untrained }),
+            );
+        return { bytes, etag: `"${createHash("sha256").update(bytes).digest("hex")}"` };
+      });
+      this.exports.set(key, pending);
+      pending.catch(() => this.exports.delete(key));
+    }
+    return pending;
+  }
+
+  /** Runs `use` on a local path of the model's source, an `s3://` one downloaded to a temporary file. */
+  private async withLocalSource<T>(spec: ModelSpec, use: (path: string) => Promise<T>): Promise<T> {
+    const s3 = parseS3Uri(spec.source);
+    if (!s3) return use(spec.source);
+    if (!this.storage) throw new Error(`${spec.source}: no storage configured to read it from`);
+    const scratch = await mkdtemp(join(tmpdir(), "ugatit-model-"));
+    try {
+      const path = join(scratch, s3.key.split("/").at(-1) ?? "model");
+      await writeFile(path, await this.storage.get(s3.key, MAX_MODEL_BYTES, undefined, s3.bucket));
+      return await use(path);
     } finally {
-      if (scratch) await rm(scratch, { recursive: true, force: true });
+      await rm(scratch, { recursive: true, force: true });
     }
   }
 
@@ -148,5 +208,6 @@ export class ModelRegistry {
   dispose(): void {
     for (const model of this.models.values()) for (const t of model.translators.values()) t.dispose();
     this.models.clear();
+    this.exports.clear();
   }
 }

@@ -7,6 +7,8 @@ export const problems = {
     new HttpProblem(problem("unauthorized", 401, "Request signature refused", detail)),
   invalidBody: (detail: string) =>
     new HttpProblem(problem("invalid-request", 400, "Invalid request body", detail)),
+  invalidParameter: (detail: string) =>
+    new HttpProblem(problem("invalid-request", 400, "Invalid request", detail)),
   unknownModel: (model: string, known: string[]) =>
     new HttpProblem(
       problem(
@@ -25,6 +27,8 @@ export const problems = {
         `${model} has no ${direction} generator (it has ${directions.join(", ")})`,
       ),
     ),
+  lightModelRequired: (detail: string) =>
+    new HttpProblem(problem("light-model-required", 422, "Light model required", detail)),
   missingInput: (key: string) =>
     new HttpProblem(problem("input-not-found", 404, "Input object not found", `no object ${key}`)),
   badImage: (detail: string) => new HttpProblem(problem("unprocessable-image", 422, "Image refused", detail)),

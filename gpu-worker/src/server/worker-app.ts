@@ -1,5 +1,7 @@
 import {
+  Direction,
   InferRequest,
+  ModelRef,
   PROBLEM_CONTENT_TYPE,
   type ReplayGuard,
   SIGNATURE_HEADER,
@@ -9,8 +11,10 @@ import {
 } from "@ugatit/shared/protocol";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { etag } from "hono/etag";
 import type { Logger } from "pino";
 import { ClientGoneError, type InferDeps, runInferJob } from "../inference/infer-job.ts";
+import { OnnxExportError } from "../models/model-registry.ts";
 import type { WorkerMetrics } from "./metrics.ts";
 import { HttpProblem, problems } from "./problems.ts";
 
@@ -132,6 +136,31 @@ export function createWorkerApp(deps: WorkerAppDeps): Hono<Env> {
 
   app.get("/v1/models", (c) => c.json({ models: deps.registry.list() }));
 
+  // A light model's generator for clients that run it themselves; If-None-Match answers 304 from the ETag.
+  app.get("/v1/models/:model/onnx/:direction", etag(), async (c) => {
+    const ref = ModelRef.safeParse(c.req.param("model"));
+    if (!ref.success) throw problems.invalidParameter(`model: ${ref.error.issues[0]?.message}`);
+    const direction = Direction.safeParse(c.req.param("direction"));
+    if (!direction.success) throw problems.invalidParameter("direction: A2B or B2A");
+    const model = deps.registry.resolve(ref.data);
+    if (!model)
+      throw problems.unknownModel(
+        ref.data,
+        deps.registry.list().map((m) => m.id),
+      );
+    const exported = await deps.registry.exportOnnx(model, direction.data).catch((error: unknown) => {
+      if (!(error instanceof OnnxExportError)) throw error;
+      throw error.reason === "full_model"
+        ? problems.lightModelRequired(error.message)
+        : problems.unknownDirection(model.id, direction.data, model.info.directions);
+    });
+    return c.body(exported.bytes, 200, {
+      "content-type": "application/octet-stream",
+      etag: exported.etag,
+      "x-ugatit-model": model.id,
+    });
+  });
+
   app.post("/v1/infer", async (c) => {
     let json: unknown;
     try {
@@ -163,9 +192,16 @@ export function createWorkerApp(deps: WorkerAppDeps): Hono<Env> {
     return c.json(response);
   });
 
-  for (const path of ["/v1/infer", "/v1/models", "/healthz", "/readyz", "/metrics"]) {
+  for (const path of [
+    "/v1/infer",
+    "/v1/models",
+    "/v1/models/:model/onnx/:direction",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+  ]) {
     app.all(path, (c) => {
-      throw problems.methodNotAllowed(c.req.method, path);
+      throw problems.methodNotAllowed(c.req.method, c.req.path);
     });
   }
 

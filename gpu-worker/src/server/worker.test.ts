@@ -8,7 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { InferResponse } from "@ugatit/shared/protocol";
+import { rgbToModelInput, toChannelsFirst } from "@ugatit/shared/image";
+import { ONNX_INPUT, ONNX_OUTPUTS } from "@ugatit/shared/onnx";
+import { InferResponse, workerOnnxPath } from "@ugatit/shared/protocol";
+import { InferenceSession, Tensor } from "onnxruntime-node";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../../test/helpers/processes.ts";
@@ -97,7 +100,7 @@ beforeAll(async () => {
   ]);
   worker = await startWorkerProcess(
     workerEnv(s3, {
-      UGATIT_MODELS: `${MODELS},remote@2=s3://${s3.bucket}/models/light64.pt,exported@1=${EXPORTED}`,
+      UGATIT_MODELS: `${MODELS},remote@2=s3://${s3.bucket}/models/light64.pt,exported@1=${EXPORTED},full@1=${join(PARITY, "full64.pt")}`,
       UGATIT_SIZE: "64",
       MAX_BATCH: "4",
       MAX_DELAY_MS: "100",
@@ -292,6 +295,64 @@ describe("POST /v1/infer", () => {
   });
 });
 
+describe("GET /v1/models/{model}/onnx/{direction}", () => {
+  it("answers a light model's generator as ONNX that ONNX Runtime runs to the official cam_logit", async () => {
+    const r = await signedFetch(worker.url, workerOnnxPath("light@1", "A2B"));
+    expect(r.status, await r.clone().text()).toBe(200);
+    expect(r.headers.get("content-type")).toBe("application/octet-stream");
+    expect(r.headers.get("x-ugatit-model")).toBe("light@1");
+    expect(r.headers.get("etag")).toMatch(/^"[0-9a-f]{64}"$/);
+    const session = await InferenceSession.create(new Uint8Array(await r.arrayBuffer()));
+    expect(session.inputNames).toEqual([ONNX_INPUT]);
+    expect(session.outputNames).toEqual([...ONNX_OUTPUTS]);
+    const rgbIn = new Uint8Array(await rgb(await readFile(join(PARITY, "light64_a_in.png"))));
+    const input = toChannelsFirst(rgbToModelInput(rgbIn, 64, 64), 1, 64 * 64, 3);
+    const out = await session.run({ [ONNX_INPUT]: new Tensor("float32", input, [1, 3, 64, 64]) });
+    expect(out.image?.dims).toEqual([1, 3, 64, 64]);
+    expect(out.heatmap?.dims).toEqual([1, 1, 16, 16]);
+    const [gap, gmp] = out.cam_logit!.data as Float32Array;
+    expect(gap).toBeCloseTo(0.3405274748802185, 4);
+    expect(gmp).toBeCloseTo(-1.6438449621200562, 4);
+    await session.release();
+  });
+
+  it("answers 304 to a matching If-None-Match, and the same bytes for the same checkpoint from s3://", async () => {
+    const first = await signedFetch(worker.url, workerOnnxPath("light@1", "A2B"));
+    const tag = first.headers.get("etag") as string;
+    const again = await signedFetch(worker.url, workerOnnxPath("light@1", "A2B"), undefined, {
+      headers: { "if-none-match": tag },
+    });
+    expect(again.status).toBe(304);
+    expect(again.headers.get("etag")).toBe(tag);
+    expect(await again.text()).toBe("");
+    const remote = await signedFetch(worker.url, workerOnnxPath("remote", "A2B"));
+    expect([remote.status, remote.headers.get("x-ugatit-model"), remote.headers.get("etag")]).toEqual([
+      200,
+      "remote@2",
+      tag,
+    ]);
+  });
+
+  it("answers an exported .onnx model's own file", async () => {
+    const r = await signedFetch(worker.url, workerOnnxPath("exported@1", "B2A"));
+    expect(r.status).toBe(200);
+    expect(Buffer.from(await r.arrayBuffer()).equals(await readFile(EXPORTED))).toBe(true);
+  });
+
+  it("refuses a full model, an unknown model or direction, and unsigned requests, as problems", async () => {
+    const full = await problemOf(await signedFetch(worker.url, workerOnnxPath("full@1", "A2B")));
+    expect(full).toMatchObject({ status: 422, title: "Light model required" });
+    expect(full.detail).toMatch(/full@1 is a full model.*needs a light model/);
+    const unknown = await problemOf(await signedFetch(worker.url, workerOnnxPath("nope@1", "A2B")));
+    expect(unknown).toMatchObject({ status: 404, title: "Unknown model" });
+    const missing = await problemOf(await signedFetch(worker.url, workerOnnxPath("bare@1", "B2A")));
+    expect(missing).toMatchObject({ status: 422, detail: "bare@1 has no B2A generator (it has A2B)" });
+    const sideways = await signedFetch(worker.url, "/v1/models/light@1/onnx/A2A");
+    expect((await problemOf(sideways)).status).toBe(400);
+    expect((await fetch(`${worker.url}${workerOnnxPath("light@1", "A2B")}`)).status).toBe(401);
+  });
+});
+
 describe("signatures", () => {
   it("refuses unsigned, stale, wrongly signed and replayed requests with 401", async () => {
     const body = JSON.stringify(job("sig"));
@@ -325,6 +386,7 @@ describe("operations", () => {
       ["bare@1", ["A2B"], 64],
       ["remote@2", ["A2B", "B2A"], 64],
       ["exported@1", ["B2A"], 64],
+      ["full@1", ["A2B", "B2A"], 64],
     ]);
   });
 

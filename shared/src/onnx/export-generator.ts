@@ -4,6 +4,7 @@ import type { TorchWeights } from "../model/params.ts";
 import { float32ToFloat16 } from "../weights/half.ts";
 import type { Direction } from "../weights/load.ts";
 import { OnnxGraph, type Value } from "./graph-builder.ts";
+import { ONNX_INPUT, ONNX_OUTPUTS } from "./io.ts";
 import { onnxMetadataProps } from "./metadata.ts";
 import { onnxOps } from "./onnx-ops.ts";
 import { DataType, type Dim } from "./onnx-proto.ts";
@@ -15,10 +16,6 @@ export interface OnnxExportOptions {
   /** The source checkpoint was never trained (carried into the metadata). */
   untrained?: boolean;
 }
-
-/** The graph's input and output names. */
-export const ONNX_INPUT = "input";
-export const ONNX_OUTPUTS = ["image", "cam_logit", "heatmap"] as const;
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -36,7 +33,7 @@ export function exportGeneratorToOnnx(
   config: GeneratorConfig,
   weights: TorchWeights,
   options: OnnxExportOptions,
-): Uint8Array {
+): Uint8Array<ArrayBuffer> {
   if (!LITTLE_ENDIAN)
     throw new Error("ONNX export writes little-endian tensor data and needs a little-endian host");
   const g = new OnnxGraph(`ugatit_gen${options.direction}`);

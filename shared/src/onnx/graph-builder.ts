@@ -85,7 +85,7 @@ export class OnnxGraph {
     producerName: string;
     producerVersion: string;
     metadata: Record<string, string>;
-  }): Uint8Array {
+  }): Uint8Array<ArrayBuffer> {
     const graph = graphProto({
       name: this.name,
       nodes: this.nodes.map(nodeProto),

@@ -67,7 +67,7 @@ export class ProtoMessage {
     return this.cachedSize;
   }
 
-  encode(): Uint8Array {
+  encode(): Uint8Array<ArrayBuffer> {
     const out = new Uint8Array(this.size);
     this.writeInto(out, 0);
     return out;

@@ -93,3 +93,14 @@ export const ModelInfo = z.object({
   untrained: z.boolean(),
 });
 export type ModelInfo = z.infer<typeof ModelInfo>;
+
+/**
+ * The worker's path for a model's generator as an ONNX file (`GET`, signed like every `/v1` call; the
+ * direction is in the path so that the signature covers it).
+ *
+ * @example
+ * workerOnnxPath("selfie2anime@1", "A2B"); // "/v1/models/selfie2anime@1/onnx/A2B"
+ */
+export function workerOnnxPath(model: string, direction: Direction): string {
+  return `/v1/models/${model}/onnx/${direction}`;
+}
