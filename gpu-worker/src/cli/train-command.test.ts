@@ -92,4 +92,26 @@ describe("ugatit train refuses with one line", () => {
     );
     expectOneLineError(r, /training needs a TF\.js backend/, 1);
   });
+
+  it("when the losses turn non-finite, naming the iteration", async () => {
+    const r = await ugatit(
+      "train",
+      "--data",
+      DATA,
+      "--iterations",
+      "4",
+      "--light",
+      "--ch",
+      "4",
+      "--size",
+      "96",
+      "--lr",
+      "1e30",
+      "--print-every",
+      "100",
+      "--backend",
+      "wasm",
+    );
+    expectOneLineError(r, /ugatit train: the losses turned non-finite at iteration [1-4] \(.*G_loss/, 1);
+  });
 });

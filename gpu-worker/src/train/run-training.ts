@@ -136,6 +136,11 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunRes
       };
       await appendFile(options.log, `${JSON.stringify(line)}\n`);
     }
+    const broken = Object.entries(last).filter(([, v]) => !Number.isFinite(v));
+    if (broken.length > 0)
+      throw new Error(
+        `the losses turned non-finite at iteration ${step} (${broken.map(([k]) => k).join(", ")}); nothing after the last checkpoint is saved`,
+      );
     if (step % options.printEvery === 0 || step === total) {
       options.report(progressLine(step, total, (step - first) / seconds, last));
     }
