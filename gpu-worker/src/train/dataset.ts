@@ -6,6 +6,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { resizeBilinear, rgbToModelInput } from "@ugatit/shared/image";
+import { mulberry32 } from "@ugatit/shared/model";
 import { decodeImage } from "../image/index.ts";
 
 const IMAGE_FILE = /\.(png|jpe?g|webp)$/i;
@@ -29,14 +30,7 @@ export async function listImages(dir: string): Promise<string[]> {
 
 /** mulberry32 seeded by a mix of integers: the same (seed, epoch, …) always draws the same numbers. */
 export function seededRandom(...keys: number[]): () => number {
-  let a = keys.reduce((h, k) => Math.imul(h ^ (k >>> 0), 0x9e3779b1) + 0x7f4a7c15, 0x12345678) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(keys.reduce((h, k) => Math.imul(h ^ (k >>> 0), 0x9e3779b1) + 0x7f4a7c15, 0x12345678));
 }
 
 function shuffled(n: number, random: () => number): number[] {

@@ -14,6 +14,7 @@ export {
   toTfLayout,
   toTorchLayout,
 } from "./params.ts";
+export { mulberry32 } from "./random.ts";
 export { clipRho } from "./rho-clipper.ts";
 export { SpectralNorm } from "./spectral-norm.ts";
 export { tfOps } from "./tf-ops.ts";

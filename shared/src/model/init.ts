@@ -1,16 +1,5 @@
 import type { TorchWeights } from "./params.ts";
-
-/** mulberry32: a small seeded generator, so an initialisation is reproducible. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "./random.ts";
 
 /** The value PyTorch starts a norm parameter at: adaILN's rho 0.9, ILN's rho 0, gamma 1, beta 0. */
 function normInit(name: string): number | undefined {
@@ -25,7 +14,7 @@ function normInit(name: string): number | undefined {
  * uniform in ±1/√fan_in (kaiming_uniform with a = √5), norm parameters at their constructors' values.
  */
 export function initialWeights(shapes: Map<string, number[]>, seed = 0): TorchWeights {
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   const weights: TorchWeights = new Map();
   for (const [name, shape] of shapes) {
     const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
