@@ -1,11 +1,10 @@
 /** @module safetensors: an 8-byte little-endian header length, a JSON header, then raw little-endian data. */
-import { open, rename, rm } from "node:fs/promises";
 import { type ByteSource, readBytes } from "./byte-source.ts";
 import { CheckpointError, fileLabel, formatShape, unsupportedDtype } from "./errors.ts";
 import { readFloat32, type TensorDtype } from "./float32-read.ts";
 import { float32ToFloat16 } from "./half.ts";
 import { checkValueCount, elementCount, type TensorInfo, type WeightFile } from "./weight-file.ts";
-import { writeAll } from "./write-all.ts";
+import { writeAll, writeAtomically } from "./write-all.ts";
 
 const DTYPES: Record<string, [TensorDtype | null, number]> = {
   F32: ["float32", 4],
@@ -152,9 +151,7 @@ export async function writeSafetensors(
   const prefix = new Uint8Array(8);
   new DataView(prefix.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
 
-  const temporary = `${path}.${process.pid}.tmp`;
-  const fh = await open(temporary, "w");
-  try {
+  await writeAtomically(path, async (fh) => {
     await writeAll(fh, prefix);
     await writeAll(fh, headerBytes);
     for (const [name, tensor] of tensors) {
@@ -163,13 +160,7 @@ export async function writeSafetensors(
       const stored = options.fp16 ? float32ToFloat16(data) : data;
       await writeAll(fh, new Uint8Array(stored.buffer, stored.byteOffset, stored.byteLength));
     }
-    await fh.close();
-    await rename(temporary, path);
-  } catch (error) {
-    await fh.close().catch(() => undefined);
-    await rm(temporary, { force: true });
-    throw error;
-  }
+  });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

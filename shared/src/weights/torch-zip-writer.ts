@@ -2,13 +2,12 @@
  * @module Writes state_dicts as PyTorch ≥ 1.6 zip checkpoints that `torch.load` reads: the official
  * dict of networks or a bare state_dict, float32, stored entries aligned to 64 bytes like torch's.
  */
-import { open, rename, rm } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import { crc32 } from "node:zlib";
 import type { TorchTensor } from "../model/params.ts";
 import { fileLabel } from "./errors.ts";
 import { checkValueCount, elementCount } from "./weight-file.ts";
-import { writeAll } from "./write-all.ts";
+import { writeAll, writeAtomically } from "./write-all.ts";
 
 type StateDict = Map<string, TorchTensor>;
 
@@ -138,9 +137,7 @@ class PickleWriter {
 
 /** A zip of stored entries, data aligned to 64 bytes, optionally with zip64 sizes and offsets. */
 export async function writeZip(path: string, records: [string, Uint8Array][], zip64: boolean): Promise<void> {
-  const temporary = `${path}.${process.pid}.tmp`;
-  const fh = await open(temporary, "w");
-  try {
+  await writeAtomically(path, async (fh) => {
     const central: Uint8Array[] = [];
     let offset = 0;
     const put = async (bytes: Uint8Array) => {
@@ -234,13 +231,7 @@ export async function writeZip(path: string, records: [string, Uint8Array][], zi
         ...u16(0),
       ]),
     );
-    await fh.close();
-    await rename(temporary, path);
-  } catch (error) {
-    await fh.close().catch(() => undefined);
-    await rm(temporary, { force: true });
-    throw error;
-  }
+  });
 }
 
 function u16(value: number): number[] {
