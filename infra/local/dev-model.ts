@@ -13,7 +13,12 @@ export interface DevModel {
   name: string;
   checkpoint: string;
   untrained: boolean;
+  /** The side light models are served at (the worker's UGATIT_SIZE); unset: the worker's default. */
+  size?: number;
 }
+
+/** The demo model was trained on 96² crops: it translates best at that size. */
+export const DEMO_MODEL_SIZE = 96;
 
 /** A small light configuration: quick on a laptop's CPU, and honest about being untrained. */
 const UNTRAINED_CONFIG: GeneratorConfig = { ngf: 16, nBlocks: 4, light: true, imgSize: null };
@@ -61,7 +66,8 @@ export async function resolveDevModel(options: {
       throw new Error(`UGATIT_CHECKPOINT ${options.checkpoint} does not exist`);
     return { name: "custom", checkpoint: options.checkpoint, untrained: false };
   }
-  if (await exists(options.demo)) return { name: "demo", checkpoint: options.demo, untrained: false };
+  if (await exists(options.demo))
+    return { name: "demo", checkpoint: options.demo, untrained: false, size: DEMO_MODEL_SIZE };
   const path = `${options.scratch}/untrained-light-ngf16.safetensors`;
   if (!(await exists(path))) await writeUntrainedModel(path);
   return { name: "untrained", checkpoint: path, untrained: true };

@@ -126,6 +126,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           PORT: String(ports.worker),
           HOST: "127.0.0.1",
           UGATIT_MODELS: `${model.name}@1=${resolve(model.checkpoint)}`,
+          ...(model.size ? { UGATIT_SIZE: String(model.size) } : {}),
           S3_ENDPOINT: s3Endpoint,
           S3_BUCKET: BUCKET,
           S3_ACCESS_KEY_ID: S3_KEY,
