@@ -11,6 +11,7 @@ export default defineConfig({
             "shared/src/**/*.test.ts",
             "gpu-worker/src/**/*.test.ts",
             "infra/**/*.test.ts",
+            "edge/browser/**/*.test.ts",
             "test/**/*.test.ts",
           ],
           testTimeout: 120_000,

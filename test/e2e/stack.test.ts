@@ -8,6 +8,10 @@ import { mkdir, mkdtemp, readFile, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { modelOutputToRgb, rgbToModelInput, toChannelsFirst, toChannelsLast } from "@ugatit/shared/image";
+import { ONNX_INPUT, ONNX_OUTPUTS } from "@ugatit/shared/onnx";
+import { InferenceSession, Tensor } from "onnxruntime-node";
+import type { Browser, Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../helpers/processes.ts";
@@ -73,6 +77,32 @@ async function pixels(bytes: Uint8Array | string) {
   return sharp(bytes).removeAlpha().raw().toBuffer();
 }
 
+/** The server's translation of INPUT: its image and heatmap as RGB, and cam_logit. */
+async function serverTranslation() {
+  const job = (await (await translate(await upload(), "wait=60")).json()) as Job;
+  expect(job.status).toBe("succeeded");
+  const download = async (url: string) => pixels(new Uint8Array(await (await fetch(url)).arrayBuffer()));
+  return {
+    image: await download(job.output!.image_url),
+    heatmap: await download(job.output!.heatmap_url as string),
+    camLogit: job.output!.cam_logit,
+  };
+}
+
+/** How RGB bytes and the RGB of RGBA bytes differ: the largest difference in levels, the share of pixels that do. */
+function difference(rgb: Uint8Array, rgba: Uint8Array): { max: number; pixels: number } {
+  expect(rgba.length / 4).toBe(rgb.length / 3);
+  let max = 0;
+  let differing = 0;
+  for (let p = 0; p < rgb.length / 3; p++) {
+    let here = 0;
+    for (let c = 0; c < 3; c++) here = Math.max(here, Math.abs(rgb[p * 3 + c]! - rgba[p * 4 + c]!));
+    max = Math.max(max, here);
+    if (here > 0) differing++;
+  }
+  return { max, pixels: differing / (rgb.length / 3) };
+}
+
 beforeAll(async () => {
   stack = await startTestStack(CHECKPOINT);
 }, 300_000);
@@ -131,20 +161,82 @@ const haveChromium = await stat(CHROMIUM).then(
   () => false,
 );
 
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** The RGBA pixels an <img> of the page shows, as the page's canvas reads them. */
+async function shownPixels(page: Page, id: string): Promise<Uint8Array> {
+  const base64 = await page.evaluate(async (imageId) => {
+    const img = document.getElementById(imageId) as HTMLImageElement;
+    await img.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    const context = canvas.getContext("2d") as CanvasRenderingContext2D;
+    context.drawImage(img, 0, 0);
+    const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    let text = "";
+    for (const byte of data) text += String.fromCharCode(byte);
+    return btoa(text);
+  }, id);
+  return new Uint8Array(Buffer.from(base64, "base64"));
+}
+
+/** Opens the demo page with the development key entered (and committed, as leaving the field does). */
+async function openDemo(browser: Browser): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(`${stack.info.edgeUrl}/`);
+  await page.fill("#key", stack.info.apiKey);
+  await page.press("#key", "Tab");
+  await page.setInputFiles("#file", INPUT);
+  await page.waitForSelector("#go-browser:not([hidden]):not([disabled])", { timeout: 30_000 });
+  return page;
+}
+
+/** Clicks "Translate in my browser" and waits for it to end; the page's status and error then. */
+async function translateInBrowser(page: Page, timeoutMs = 120_000) {
+  await page.click("#go-browser");
+  await page.waitForFunction(
+    () =>
+      document.getElementById("status")?.textContent === "Done in your browser." ||
+      (document.getElementById("error")?.textContent ?? "") !== "",
+    null,
+    { timeout: timeoutMs },
+  );
+  return { error: await page.textContent("#error"), meta: (await page.textContent("#meta")) ?? "" };
+}
+
+/**
+ * The in-browser result against the server's: every pixel within 1 level; the heatmap within one level of its
+ * grey map, which JET colours 4 levels apart (a float32 rounding can move a value across a level boundary).
+ */
+async function expectServersResult(
+  page: Page,
+  meta: string,
+  server: Awaited<ReturnType<typeof serverTranslation>>,
+) {
+  const image = difference(server.image, await shownPixels(page, "output-img"));
+  const heatmap = difference(server.heatmap, await shownPixels(page, "heatmap-img"));
+  expect(image.max).toBeLessThanOrEqual(1);
+  expect(heatmap.max).toBeLessThanOrEqual(4);
+  const cam = /cam_logit \[(-?\d+\.\d{4}), (-?\d+\.\d{4})\]/.exec(meta);
+  expect(Number(cam?.[1])).toBeCloseTo(server.camLogit[0], 3);
+  expect(Number(cam?.[2])).toBeCloseTo(server.camLogit[1], 3);
+  return { image, heatmap };
+}
+
 describe.skipIf(!haveChromium && !process.env.CI)("the demo page in headless Chromium", () => {
   it("uploads a real image and shows the translation, the heatmap and cam_logit; then a readable error", async () => {
     const { chromium } = await import("playwright-core");
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+      args: [...CHROMIUM_ARGS, "--disable-gpu"],
     });
     try {
       const page = await browser.newPage();
@@ -182,6 +274,109 @@ describe.skipIf(!haveChromium && !process.env.CI)("the demo page in headless Chr
     } finally {
       await browser.close();
     }
+  });
+
+  it("translates in the browser (WebAssembly) as the server does, within 1 level; errors in words", async () => {
+    const server = await serverTranslation();
+    const { chromium } = await import("playwright-core");
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [...CHROMIUM_ARGS, "--disable-gpu"],
+    });
+    try {
+      const page = await openDemo(browser);
+      const first = await translateInBrowser(page);
+      expect(first.error).toBe("");
+      expect(first.meta).toMatch(
+        /in your browser \(wasm\) · model \d+\.\d MB, loaded in [\d.]+ m?s · translated in/,
+      );
+      const differences = await expectServersResult(page, first.meta, server);
+      await mkdir(join(ROOT, "test-artifacts"), { recursive: true });
+      await page.screenshot({ path: join(ROOT, "test-artifacts/demo-page-in-browser.png"), fullPage: true });
+      // the model stays loaded: a second image needs no download
+      const second = await translateInBrowser(page);
+      expect(second.meta).toMatch(/in your browser \(wasm\) · model already loaded · translated in \d+ ms/);
+      console.log(
+        `in-browser (wasm): ${first.meta} | again: ${second.meta} | ${JSON.stringify(differences)}`,
+      );
+
+      // an image over the limits the server keeps too: refused before anything runs, in words
+      const huge = join(await mkdtemp(join(tmpdir(), "ugatit-e2e-")), "huge.png");
+      await sharp({ create: { width: 9000, height: 8, channels: 3, background: "#808080" } })
+        .png()
+        .toFile(huge);
+      await page.setInputFiles("#file", huge);
+      expect((await translateInBrowser(page)).error).toBe(
+        "The image is refused: image is 9000×8: a side over 8192 pixels",
+      );
+      // a key the API refuses, for a model not downloaded yet: the server's reason, in words
+      await page.setInputFiles("#file", INPUT);
+      await page.selectOption("#direction", "B2A");
+      await page.fill("#key", "ugk_0000000000000000_not-a-real-key");
+      expect((await translateInBrowser(page)).error).toMatch(
+        /^The model could not be downloaded: Unauthorized: .*\[401\]$/,
+      );
+      await page.screenshot({
+        path: join(ROOT, "test-artifacts/demo-page-in-browser-error.png"),
+        fullPage: true,
+      });
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("translates on WebGPU where the browser has it (SwiftShader's software GPU here), as the server does", async () => {
+    const server = await serverTranslation();
+    const { chromium } = await import("playwright-core");
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        ...CHROMIUM_ARGS,
+        "--enable-unsafe-webgpu",
+        "--use-webgpu-adapter=swiftshader",
+        "--enable-features=Vulkan",
+      ],
+    });
+    try {
+      const page = await openDemo(browser);
+      const { error, meta } = await translateInBrowser(page, 240_000);
+      expect(error).toBe("");
+      expect(meta).toMatch(/in your browser \(webgpu\)/);
+      const differences = await expectServersResult(page, meta, server);
+      console.log(`in-browser (webgpu on SwiftShader): ${meta} | ${JSON.stringify(differences)}`);
+    } finally {
+      await browser.close();
+    }
+  }, 300_000);
+});
+
+describe("the model as ONNX, for clients that run it themselves", () => {
+  it("GET /v1/models/{model}/onnx: a file ONNX Runtime runs to the server's translation, 304 once held", async () => {
+    const r = await api(`/v1/models/${stack.info.model}/onnx?direction=A2B`);
+    expect(r.status).toBe(200);
+    const session = await InferenceSession.create(new Uint8Array(await r.arrayBuffer()));
+    expect(session.outputNames).toEqual([...ONNX_OUTPUTS]);
+    // an input at the model's size, so that both sides run the model on the very same pixels
+    const size = 256;
+    const rgb = new Uint8Array(await sharp(INPUT).resize(size, size).removeAlpha().raw().toBuffer());
+    const sized = join(await mkdtemp(join(tmpdir(), "ugatit-e2e-")), "sized.png");
+    await sharp(rgb, { raw: { width: size, height: size, channels: 3 } })
+      .png()
+      .toFile(sized);
+    const input = toChannelsFirst(rgbToModelInput(rgb, size, size), 1, size * size, 3);
+    const out = await session.run({ [ONNX_INPUT]: new Tensor("float32", input, [1, 3, size, size]) });
+    await session.release();
+    const job = (await (await translate(await upload(sized), "wait=60")).json()) as Job;
+    const [gap, gmp] = out.cam_logit!.data as Float32Array;
+    expect(gap).toBeCloseTo(job.output!.cam_logit[0], 4);
+    expect(gmp).toBeCloseTo(job.output!.cam_logit[1], 4);
+    const image = modelOutputToRgb(toChannelsLast(out.image!.data as Float32Array, 1, size * size, 3));
+    const server = await pixels(new Uint8Array(await (await fetch(job.output!.image_url)).arrayBuffer()));
+    expect(image.reduce((max, v, i) => Math.max(max, Math.abs(v - server[i]!)), 0)).toBeLessThanOrEqual(1);
+    const again = await api(`/v1/models/${stack.info.model}/onnx?direction=A2B`, {
+      headers: { "if-none-match": r.headers.get("etag") as string },
+    });
+    expect(again.status).toBe(304);
   });
 });
 

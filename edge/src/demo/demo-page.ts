@@ -1,6 +1,7 @@
 /**
  * The demo page at `/`: a client of the public API exactly as any other (presigned upload, then a
- * translation), in one self-contained HTML document with no third-party code.
+ * translation), in one self-contained HTML document with no third-party code; and, for light models,
+ * the same translation in the browser (the module edge/browser/translate-in-browser.ts, imported on use).
  */
 export const DEMO_PAGE = `<!doctype html>
 <html lang="en">
@@ -22,6 +23,8 @@ export const DEMO_PAGE = `<!doctype html>
   input[type=text], select { padding: .4rem; border-radius: 6px; border: 1px solid #bbc; }
   button { padding: .5rem 1.2rem; border: 0; border-radius: 8px; background: #3b5bdb; color: #fff; font-weight: 600; cursor: pointer; }
   button:disabled { background: #99a; cursor: default; }
+  button.secondary { background: #fff; color: #3b5bdb; box-shadow: inset 0 0 0 2px #3b5bdb; }
+  button.secondary:disabled { color: #99a; box-shadow: inset 0 0 0 2px #99a; background: #fff; }
   progress { width: 100%; }
   #error { color: #b00020; font-weight: 600; min-height: 1.2em; }
   #results { display: grid; grid-template-columns: repeat(auto-fit, minmax(220px, 1fr)); gap: 1rem; margin-top: 1rem; }
@@ -33,7 +36,7 @@ export const DEMO_PAGE = `<!doctype html>
 </head>
 <body>
 <h1>U-GAT-IT translation</h1>
-<p class="lead">Upload an image; the model translates it to the other domain and shows where it looked.</p>
+<p class="lead">Upload an image; the model translates it to the other domain and shows where it looked. With a light model, “Translate in my browser” runs the same model in this tab instead: the image stays on your device.</p>
 <form id="form">
   <div id="drop" tabindex="0">Drop an image here or <u>choose one</u> (PNG, JPEG or WebP)
     <input id="file" type="file" accept="image/png,image/jpeg,image/webp" hidden>
@@ -46,7 +49,11 @@ export const DEMO_PAGE = `<!doctype html>
     <label for="key">API key</label>
     <input id="key" type="text" placeholder="blank for the anonymous tier" size="34" autocomplete="off">
   </div>
-  <div class="row"><button id="go" type="submit" disabled>Translate</button><span id="status"></span></div>
+  <div class="row">
+    <button id="go" type="submit" disabled>Translate</button>
+    <button id="go-browser" class="secondary" type="button" disabled hidden title="Runs the model in this tab with ONNX Runtime Web: the image never leaves your device">Translate in my browser</button>
+    <span id="status"></span>
+  </div>
   <progress id="progress" max="100" value="0" hidden></progress>
   <div id="error" role="alert"></div>
 </form>
@@ -85,6 +92,7 @@ function choose(f) {
   $("drop").firstChild.textContent = f.name + " (" + Math.round(f.size / 1024) + " KB) ";
   $("input-img").src = URL.createObjectURL(f);
   $("go").disabled = false;
+  $("go-browser").disabled = false;
   showError("");
 }
 
@@ -95,20 +103,37 @@ for (const type of ["dragenter", "dragover"]) $("drop").addEventListener(type, (
 for (const type of ["dragleave", "drop"]) $("drop").addEventListener(type, (e) => { e.preventDefault(); $("drop").classList.remove("over"); });
 $("drop").addEventListener("drop", (e) => choose(e.dataTransfer.files[0]));
 
+let models = [];
+
 async function loadModels() {
   const r = await fetch("/v1/models", { headers: headers() });
-  if (!r.ok) return;
-  const { models } = await r.json();
+  models = r.ok ? (await r.json()).models ?? [] : [];
   const select = $("model");
+  const chosen = select.value;
   select.length = 1;
-  for (const m of models ?? []) {
+  for (const m of models) {
     const option = document.createElement("option");
     option.value = m.id;
-    option.textContent = m.id + (m.untrained ? " (untrained)" : "");
+    option.textContent = m.id + (m.untrained ? " (untrained)" : "") + (m.light ? "" : " (full)");
     select.append(option);
   }
+  select.value = models.some((m) => m.id === chosen) ? chosen : "";
+  showBrowserControl();
+}
+
+/** The model a translation would use: the one chosen, else the default. */
+function selectedModel() {
+  return models.find((m) => ($("model").value ? m.id === $("model").value : m.default));
+}
+
+/** In-browser translation is offered for light models (a full one's layers are too large for a tab). */
+function showBrowserControl() {
+  const m = selectedModel();
+  $("go-browser").hidden = !(m && m.light && m.directions.includes($("direction").value));
 }
 keyInput.addEventListener("change", () => { localStorage.setItem("ugatit-key", keyInput.value.trim()); loadModels(); });
+$("model").addEventListener("change", showBrowserControl);
+$("direction").addEventListener("change", showBrowserControl);
 loadModels();
 
 /** PUT with upload progress: fetch() cannot report it, XMLHttpRequest can. */
@@ -137,15 +162,74 @@ async function poll(location) {
   }
 }
 
+/** Clears the last results and locks the buttons while a translation runs. */
+function start() {
+  $("go").disabled = true;
+  $("go-browser").disabled = true;
+  showError("");
+  $("results").hidden = false;
+  for (const id of ["output-img", "heatmap-img"]) {
+    const src = $(id).getAttribute("src");
+    if (src?.startsWith("blob:")) URL.revokeObjectURL(src);
+    $(id).removeAttribute("src");
+  }
+  $("meta").textContent = "";
+}
+
+function finish() {
+  $("progress").hidden = true;
+  $("progress").value = 0;
+  $("go").disabled = false;
+  $("go-browser").disabled = false;
+}
+
+const ms = (t) => (t < 1000 ? Math.round(t) + " ms" : (t / 1000).toFixed(1) + " s");
+const camText = ([gap, gmp]) => "cam_logit [" + gap.toFixed(4) + ", " + gmp.toFixed(4) + "]";
+
+$("go-browser").addEventListener("click", async () => {
+  const model = selectedModel();
+  if (!file || !model) return;
+  start();
+  const direction = $("direction").value;
+  try {
+    $("status").textContent = "Loading the in-browser translation…";
+    let module;
+    try {
+      module = await import("/demo/translate-in-browser.js");
+    } catch (error) {
+      throw new Error("Translation in the browser could not start: " + error.message);
+    }
+    const result = await module.translateInBrowser({
+      file,
+      model: { id: model.id, size: model.size },
+      direction,
+      headers: headers(),
+      describe: readableError,
+      onStatus: (text, fraction) => {
+        $("status").textContent = text;
+        $("progress").hidden = fraction === undefined;
+        if (fraction !== undefined) $("progress").value = 100 * fraction;
+      },
+    });
+    $("output-img").src = result.imageUrl;
+    $("heatmap-img").src = result.heatmapUrl;
+    const loaded = result.loadMs === undefined
+      ? "model already loaded"
+      : "model " + (result.modelBytes / 1e6).toFixed(1) + " MB, loaded in " + ms(result.loadMs);
+    $("meta").textContent = "model " + result.model + " · " + direction + " · in your browser (" + result.backend + ") · " +
+      loaded + " · translated in " + ms(result.inferenceMs) + " · " + camText(result.camLogit);
+    $("status").textContent = "Done in your browser.";
+  } catch (error) {
+    showError(error.message);
+  } finally {
+    finish();
+  }
+});
+
 $("form").addEventListener("submit", async (e) => {
   e.preventDefault();
   if (!file) return;
-  $("go").disabled = true;
-  showError("");
-  $("results").hidden = false;
-  $("output-img").removeAttribute("src");
-  $("heatmap-img").removeAttribute("src");
-  $("meta").textContent = "";
+  start();
   try {
     $("status").textContent = "Asking for an upload URL…";
     const upload = await fetch("/v1/uploads", {
@@ -172,15 +256,12 @@ $("form").addEventListener("submit", async (e) => {
     if (job.status !== "succeeded") throw new Error("The translation " + job.status + (job.error ? ": " + (job.error.detail ?? job.error.title ?? job.error) : ""));
     $("output-img").src = job.output.image_url;
     if (job.output.heatmap_url) $("heatmap-img").src = job.output.heatmap_url;
-    const [gap, gmp] = job.output.cam_logit;
-    $("meta").textContent = "model " + job.model + " · " + job.direction + " · cam_logit [" + gap.toFixed(4) + ", " + gmp.toFixed(4) + "]";
+    $("meta").textContent = "model " + job.model + " · " + job.direction + " · on the server · " + camText(job.output.cam_logit);
     $("status").textContent = "Done.";
   } catch (error) {
     showError(error.message);
   } finally {
-    $("progress").hidden = true;
-    $("progress").value = 0;
-    $("go").disabled = false;
+    finish();
   }
 });
 </script>

@@ -13,6 +13,14 @@ describe("the demo page", () => {
     expect(policy).toContain(`script-src 'nonce-${nonce}'`);
     expect(policy).toMatch(/connect-src 'self' http:\/\/127\.0\.0\.1:\d+/);
     expect(policy).toMatch(/img-src 'self' blob: http:\/\/127\.0\.0\.1:\d+/);
+    // the in-browser translation: its module and onnxruntime-web's, same origin, those paths only;
+    // WebAssembly compiled, nothing evaluated; one thread, so no workers
+    expect(policy).toContain(
+      `script-src 'nonce-${nonce}' 'wasm-unsafe-eval' https://edge.test/demo/translate-in-browser.js https://edge.test/ort/;`,
+    );
+    expect(policy).not.toMatch(
+      /'unsafe-eval'|'unsafe-inline' [^;]*script|worker-src|script-src[^;]*(blob:|'self'|\*)/,
+    );
     const again = /nonce="([^"]+)"/.exec(await (await call("/")).text())?.[1];
     expect(again).not.toBe(nonce);
   });
@@ -24,6 +32,7 @@ describe("the demo page", () => {
       '"/v1/translations"',
       '"/v1/models"',
       'prefer: "wait=60"',
+      'import("/demo/translate-in-browser.js")',
       "problem",
     ]) {
       expect(html).toContain(used.replace("problem", "readableError"));

@@ -11,15 +11,24 @@ export function storageOrigin(storage: StorageConfig): string {
     : `${endpoint.protocol}//${storage.bucket}.${endpoint.host}`;
 }
 
-/** The demo page at `/`, with a policy that lets its one script talk to the API and the storage only. */
+/** Where the page's in-browser translation module and onnxruntime-web's files are (static assets). */
+export const BROWSER_SCRIPTS = ["/demo/translate-in-browser.js", "/ort/"] as const;
+
+/**
+ * The demo page at `/`, with a policy that lets its one script talk to the API and the storage only, and
+ * import the in-browser translation: those modules (same origin, their paths only) and WebAssembly
+ * compiled from them ('wasm-unsafe-eval' allows compiling, not `eval`). onnxruntime-web runs on one
+ * thread, so no worker-src; the files it fetches are same-origin.
+ */
 export const demoRoutes = new Hono<AppEnv>().get("/", (c) => {
   const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
   const storage = storageOrigin(edgeConfig(c.env).storage);
+  const origin = new URL(c.req.url).origin;
   c.header(
     "Content-Security-Policy",
     [
       "default-src 'none'",
-      `script-src 'nonce-${nonce}'`,
+      `script-src 'nonce-${nonce}' 'wasm-unsafe-eval' ${BROWSER_SCRIPTS.map((path) => origin + path).join(" ")}`,
       "style-src 'unsafe-inline'",
       `img-src 'self' blob: ${storage}`,
       `connect-src 'self' ${storage}`,
