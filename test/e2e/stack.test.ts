@@ -357,7 +357,8 @@ describe("the model as ONNX, for clients that run it themselves", () => {
     const session = await InferenceSession.create(new Uint8Array(await r.arrayBuffer()));
     expect(session.outputNames).toEqual([...ONNX_OUTPUTS]);
     // an input at the model's size, so that both sides run the model on the very same pixels
-    const size = 256;
+    const { models } = (await (await api("/v1/models")).json()) as { models: { size: number }[] };
+    const size = models[0]!.size;
     const rgb = new Uint8Array(await sharp(INPUT).resize(size, size).removeAlpha().raw().toBuffer());
     const sized = join(await mkdtemp(join(tmpdir(), "ugatit-e2e-")), "sized.png");
     await sharp(rgb, { raw: { width: size, height: size, channels: 3 } })
