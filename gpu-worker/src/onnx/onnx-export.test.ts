@@ -4,9 +4,22 @@
  */
 import { resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
-import { Generator, type GeneratorConfig } from "@ugatit/shared/model";
-import { exportGeneratorToOnnx, protoFields } from "@ugatit/shared/onnx";
-import { loadGenerator } from "@ugatit/shared/weights";
+import {
+  Generator,
+  type GeneratorConfig,
+  initialWeights,
+  resnetGenerator,
+  type TorchWeights,
+} from "@ugatit/shared/model";
+import {
+  DataType,
+  exportGeneratorToOnnx,
+  OnnxGraph,
+  onnxOps,
+  protoFields,
+  type Value,
+} from "@ugatit/shared/onnx";
+import { generatorParamShapes, loadGenerator } from "@ugatit/shared/weights";
 import { InferenceSession, Tensor } from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { useBackend } from "../../../test/helpers/backends.ts";
@@ -61,6 +74,42 @@ function graphSummary(model: Uint8Array) {
   return { version, ops, attributes };
 }
 
+function maxAbsDifference(a: Float32Array, b: Float32Array): number {
+  expect(a.length).toBe(b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+  return worst;
+}
+
+function floats(g: OnnxGraph, name: string, data: Float32Array, dims: number[]): Value {
+  return g.initializer(
+    name,
+    DataType.FLOAT,
+    dims,
+    new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+  );
+}
+
+/** The light generator recorded with its upsampling as a node of its own (Resize, ReflPad, Conv 3×3). */
+function plainUpsamplingGenerator(config: GeneratorConfig, weights: TorchWeights): Uint8Array {
+  const g = new OnnxGraph("plain");
+  const fused = onnxOps(g);
+  // the convolution sees an Identity's output, not the upsampling's, so it convolves the upsampled map
+  const ops = { ...fused, upsampleNearest2x: (x: Value) => g.op("Identity", [fused.upsampleNearest2x(x)]) };
+  const params = new Map<string, Value>();
+  const param = (name: string) => {
+    const t = weights.get(name)!;
+    if (!params.has(name)) params.set(name, floats(g, name, t.data, t.shape));
+    return params.get(name)!;
+  };
+  const x = g.input("input", DataType.FLOAT, ["batch", 3, "height", "width"]);
+  const out = resnetGenerator(ops, param, config, x);
+  g.output(out.image, "image", DataType.FLOAT, ["batch", 3, "height", "width"]);
+  g.output(out.camLogit, "cam_logit", DataType.FLOAT, ["batch", 2]);
+  g.output(out.heatmap, "heatmap", DataType.FLOAT, ["batch", 1, "h4", "w4"]);
+  return g.toModel({ producerName: "test", producerVersion: "0", metadata: {} });
+}
+
 describe("ONNX export", () => {
   it("is an opset 17 graph of the architecture's operators that ONNX Runtime loads", async () => {
     const { model, session: s } = await session("light64.pt");
@@ -75,12 +124,13 @@ describe("ONNX export", () => {
       "ReduceMean",
       "ReduceMax",
       "Gemm",
-      "Resize",
+      "DepthToSpace",
       "Tanh",
     ])
       expect(ops).toContain(op);
-    // reflection padding and floor-nearest upsampling, as the official code
-    for (const a of ["reflect", "nearest", "asymmetric", "floor"]) expect(attributes).toContain(a);
+    // reflection padding, as the official code; the upsampling is in the convolutions that follow it
+    expect(attributes).toContain("reflect");
+    expect(ops).not.toContain("Resize");
     expect(attributes).not.toContain("pads"); // every conv is padding=0 after its reflection pad
     await s.release();
   });
@@ -137,6 +187,64 @@ describe("ONNX export", () => {
     expect(worst).toBeLessThan(0.05); // a few levels of 255 at most
     expect(worst).toBeGreaterThan(0); // really half precision
     await Promise.all([fp32.session.release(), fp16.session.release()]);
+  });
+
+  it("computes the up-sampling convolutions at half resolution, as upsampling first would (96×80, 256²)", async () => {
+    const config: GeneratorConfig = { ngf: 16, nBlocks: 2, light: true, imgSize: null };
+    const weights = initialWeights(generatorParamShapes(config), 7);
+    const model = exportGeneratorToOnnx(config, weights, { direction: "A2B" });
+    expect(graphSummary(model).ops).not.toContain("Resize");
+    const plain = plainUpsamplingGenerator(config, weights);
+    expect(graphSummary(plain).ops).toContain("Resize");
+    const [fused, reference] = await Promise.all([
+      InferenceSession.create(model),
+      InferenceSession.create(plain),
+    ]);
+    for (const [n, h, w] of [
+      [2, 96, 80],
+      [1, 256, 256],
+    ] as const) {
+      const x = images(n, h, w);
+      const a = await run(fused, x, [n, 3, h, w]);
+      const b = await run(reference, x, [n, 3, h, w]);
+      expect(a.dims).toEqual([n, 3, h, w]);
+      expect(maxAbsDifference(a.image, b.image)).toBeLessThan(1e-5);
+      expect(maxAbsDifference(a.camLogit, b.camLogit)).toBe(0); // before the decoder
+    }
+    await Promise.all([fused.release(), reference.release()]);
+  });
+
+  it("takes a bias and few output channels in an up-sampling convolution, any side", async () => {
+    for (const [inputs, out, h, w] of [
+      [5, 6, 7, 5],
+      [4, 2, 6, 9],
+    ] as const) {
+      const filter = Float32Array.from({ length: out * inputs * 9 }, (_, i) => Math.sin(i * 1.7));
+      const bias = Float32Array.from({ length: out }, (_, i) => i - 1.5);
+      const layer = (plain: boolean) => {
+        const g = new OnnxGraph("layer");
+        const ops = onnxOps(g);
+        const x = g.input("input", DataType.FLOAT, [2, inputs, h, w]);
+        const up = ops.upsampleNearest2x(x);
+        const y = ops.conv(plain ? g.op("Identity", [up]) : up, floats(g, "w", filter, [out, inputs, 3, 3]), {
+          pad: 1,
+          bias: floats(g, "b", bias, [out]),
+        });
+        g.output(y, "image", DataType.FLOAT, [2, out, 2 * h, 2 * w]);
+        return InferenceSession.create(
+          g.toModel({ producerName: "test", producerVersion: "0", metadata: {} }),
+        );
+      };
+      const x = Float32Array.from({ length: 2 * inputs * h * w }, (_, i) => Math.cos(i * 0.37));
+      const [fused, reference] = await Promise.all([layer(false), layer(true)]);
+      const a = await fused.run({ input: new Tensor("float32", x, [2, inputs, h, w]) });
+      const b = await reference.run({ input: new Tensor("float32", x, [2, inputs, h, w]) });
+      expect(a.image!.dims).toEqual([2, out, 2 * h, 2 * w]);
+      expect(maxAbsDifference(a.image!.data as Float32Array, b.image!.data as Float32Array)).toBeLessThan(
+        1e-5,
+      );
+      await Promise.all([fused.release(), reference.release()]);
+    }
   });
 
   it("refuses weights that do not match the configuration", () => {

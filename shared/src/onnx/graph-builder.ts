@@ -19,12 +19,16 @@ export const OPSET = 17;
 /** The IR version that goes with opset 17. */
 export const IR_VERSION = 8;
 
-/** Records an ONNX graph node by node: inputs, initializers (data referenced until written), outputs. */
+/**
+ * Records an ONNX graph node by node: inputs, initializers (data referenced until written), outputs.
+ * What no output depends on is left out of the model, so a recorder may record a value it ends up not using.
+ */
 export class OnnxGraph {
   private readonly nodes: NodeSpec[] = [];
-  private readonly initializers: ProtoMessage[] = [];
+  private readonly initializers = new Map<Value, ProtoMessage>();
   private readonly inputs: ProtoMessage[] = [];
   private readonly outputs: ProtoMessage[] = [];
+  private readonly outputNames: Value[] = [];
   private readonly constants = new Map<string, Value>();
   private readonly names = new Set<string>();
   private counter = 0;
@@ -49,6 +53,7 @@ export class OnnxGraph {
       }
     }
     this.outputs.push(valueInfoProto(name, type, dims));
+    this.outputNames.push(name);
   }
 
   /** A tensor stored in the file; `data` is little-endian and written as is. */
@@ -86,14 +91,23 @@ export class OnnxGraph {
     producerVersion: string;
     metadata: Record<string, string>;
   }): Uint8Array<ArrayBuffer> {
+    const used = this.usedValues();
     const graph = graphProto({
       name: this.name,
-      nodes: this.nodes.map(nodeProto),
-      initializers: this.initializers,
+      nodes: this.nodes.filter((n) => n.outputs.some((v) => used.has(v))).map(nodeProto),
+      initializers: [...this.initializers].filter(([name]) => used.has(name)).map(([, t]) => t),
       inputs: this.inputs,
       outputs: this.outputs,
     });
     return modelProto({ irVersion: IR_VERSION, opset: OPSET, graph, ...options }).encode();
+  }
+
+  /** The values the outputs depend on (ONNX Runtime warns about initializers nothing reads). */
+  private usedValues(): Set<Value> {
+    const used = new Set(this.outputNames);
+    for (const node of this.nodes.toReversed())
+      if (node.outputs.some((v) => used.has(v))) for (const v of node.inputs) used.add(v);
+    return used;
   }
 
   private constant(
@@ -113,7 +127,7 @@ export class OnnxGraph {
   }
 
   private store(name: string, type: DataType, dims: number[], data: Uint8Array): Value {
-    this.initializers.push(tensorProto(name, type, dims, data));
+    this.initializers.set(name, tensorProto(name, type, dims, data));
     this.dims.set(name, dims);
     return name;
   }
