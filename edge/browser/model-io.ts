@@ -16,7 +16,7 @@ import {
 export interface RgbaPicture {
   width: number;
   height: number;
-  data: Uint8ClampedArray;
+  data: Uint8ClampedArray<ArrayBuffer>;
 }
 
 /** What the generator answers for one image, drawn. */

@@ -173,11 +173,7 @@ async function pngUrl(picture: RgbaPicture): Promise<string> {
   const canvas = new OffscreenCanvas(picture.width, picture.height);
   const context = canvas.getContext("2d");
   if (!context) throw new BrowserTranslationError("This browser cannot draw to a canvas");
-  context.putImageData(
-    new ImageData(new Uint8ClampedArray(picture.data), picture.width, picture.height),
-    0,
-    0,
-  );
+  context.putImageData(new ImageData(picture.data, picture.width, picture.height), 0, 0);
   return URL.createObjectURL(await canvas.convertToBlob({ type: "image/png" }));
 }
 

@@ -12,7 +12,7 @@ export function storageOrigin(storage: StorageConfig): string {
 }
 
 /** Where the page's in-browser translation module and onnxruntime-web's files are (static assets). */
-export const BROWSER_SCRIPTS = ["/demo/translate-in-browser.js", "/ort/"] as const;
+const BROWSER_SCRIPTS = ["/demo/translate-in-browser.js", "/ort/"] as const;
 
 /**
  * The demo page at `/`, with a policy that lets its one script talk to the API and the storage only, and
