@@ -9,7 +9,7 @@ export const DEMO_PAGE = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>U-GAT-IT translation demo</title>
-<link rel="icon" href="data:,">
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <style>
   :root { font-family: system-ui, sans-serif; color: #1d1d1f; background: #f6f6f8; }
   body { max-width: 960px; margin: 2rem auto; padding: 0 1rem; }

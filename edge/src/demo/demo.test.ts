@@ -38,4 +38,15 @@ describe("the demo page", () => {
       expect(html).toContain(used.replace("problem", "readableError"));
     }
   });
+
+  it("links an icon it serves itself, so the policy's img-src covers it", async () => {
+    const html = await (await call("/")).text();
+    expect(html).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml">');
+    expect(html).not.toContain("data:");
+    const icon = await call("/favicon.svg");
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get("content-type")).toBe("image/svg+xml");
+    expect(icon.headers.get("content-security-policy")).toMatch(/^default-src 'none'/);
+    expect(await icon.text()).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  });
 });
