@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
+import { availableParallelism, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { benchEdge, type EdgeBenchResult, edgeTable } from "../../../edge/bench/edge-bench.ts";
@@ -100,6 +101,8 @@ async function main(): Promise<void> {
   const budgetMs = Number(values["budget-ms"]);
   const results: BenchResult[] = [];
   const notes: string[] = [];
+  // other processes' work slows every row, PyTorch's (OpenMP) far more than ONNX Runtime's: say so
+  const loadBefore = loadavg()[0] as number;
   if (suites.includes("generator")) {
     const models = values.models.split(",") as BenchCase["model"][];
     const batches = values.batches.split(",").map(Number);
@@ -168,6 +171,7 @@ async function main(): Promise<void> {
       [
         `Generators (official configuration: ngf 64, 4 blocks), ${size}²\n\n${table(results)}`,
         ...(compared.length ? [compared.join("\n")] : []),
+        `Load average before the first row: ${loadBefore.toFixed(1)} (1 min, ${availableParallelism()} cores)${loadBefore >= 0.5 ? ": other processes were running, so every row is slower than on a quiet machine, PyTorch's most" : ""}.`,
         ...(notes.length ? [notes.join("\n")] : []),
       ].join("\n\n"),
     );
@@ -190,7 +194,7 @@ async function main(): Promise<void> {
   const file = resolve(values.out, `bench-${stamp}`);
   await writeFile(
     `${file}.json`,
-    `${JSON.stringify({ date: new Date().toISOString(), generators: results, notes, worker, training, edge }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), generators: results, loadBefore, notes, worker, training, edge }, null, 2)}\n`,
   );
   await writeFile(`${file}.md`, `${report}\n`);
   process.stderr.write(`bench: results written to ${file}.json and .md\n`);
