@@ -2,11 +2,12 @@ import { execFile } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism, loadavg } from "node:os";
 import { resolve } from "node:path";
-import { parseArgs, promisify } from "node:util";
+import { promisify } from "node:util";
 import { benchEdge, type EdgeBenchResult, edgeTable } from "../../../edge/bench/edge-bench.ts";
 import { presentBackends } from "../runtime/backends.ts";
+import { BENCH_USAGE, type BenchOptions, BenchUsageError, parseBenchOptions } from "./bench-options.ts";
 import { type BenchCase, type BenchResult, measure } from "./measure.ts";
-import { DEFAULT_PYTHON, measureTorch, torchMissing } from "./torch-bench.ts";
+import { measureTorch, torchMissing } from "./torch-bench.ts";
 import { benchTraining, measureTraining, type TrainBenchCase, type TrainBenchResult } from "./train-bench.ts";
 import { benchWorker, type WorkerBenchResult, workerTable } from "./worker-bench.ts";
 
@@ -61,29 +62,19 @@ function ratios(results: BenchResult[]): string[] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      child: { type: "string" },
-      "train-child": { type: "string" },
-      "train-cases": { type: "string", default: "demo,light256" },
-      "train-budget-ms": { type: "string", default: "30000" },
-      "train-timeout-ms": { type: "string", default: "600000" },
-      backends: { type: "string" },
-      models: { type: "string", default: "light,full" },
-      size: { type: "string", default: "256" },
-      batches: { type: "string", default: "1,4" },
-      "budget-ms": { type: "string", default: "15000" },
-      python: { type: "string", default: DEFAULT_PYTHON },
-      out: { type: "string", default: "bench-results" },
-      suites: { type: "string", default: "generator,worker,train,edge" },
-      "worker-checkpoint": { type: "string", default: "test/fixtures/ugatit-parity/light64.pt" },
-      "worker-input": { type: "string", default: "test/fixtures/ugatit-parity/light64_a_in.png" },
-      "worker-size": { type: "string", default: "256" },
-      "worker-requests": { type: "string", default: "32" },
-      "edge-requests": { type: "string", default: "2000" },
-      "edge-concurrency": { type: "string", default: "16" },
-    },
-  });
+  let values: BenchOptions;
+  try {
+    values = parseBenchOptions(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof BenchUsageError)) throw error;
+    process.stderr.write(`bench: ${error.message} (npm run bench -- --help)\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (values.help) {
+    process.stdout.write(`${BENCH_USAGE}\n`);
+    return;
+  }
   if (values.child) {
     const { budgetMs, ...c } = JSON.parse(values.child) as BenchCase & { budgetMs: number };
     process.stdout.write(`${JSON.stringify(await measure(c, budgetMs))}\n`);
@@ -94,18 +85,16 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(await measureTraining(c, budgetMs))}\n`);
     return;
   }
-  const suites = values.suites.split(",");
-  const backends = values.backends?.split(",") ?? [...presentBackends(), "pytorch"];
+  const suites: string[] = values.suites;
+  const backends: string[] = values.backends ?? [...presentBackends(), "pytorch"];
   const workerBackend = backends.find((b) => b !== "pytorch");
-  const size = Number(values.size);
-  const budgetMs = Number(values["budget-ms"]);
+  const { size, budgetMs } = values;
   const results: BenchResult[] = [];
   const notes: string[] = [];
   // other processes' work slows every row, PyTorch's (OpenMP) far more than ONNX Runtime's: say so
   const loadBefore = loadavg()[0] as number;
   if (suites.includes("generator")) {
-    const models = values.models.split(",") as BenchCase["model"][];
-    const batches = values.batches.split(",").map(Number);
+    const { models, batches } = values;
     const noTorch = backends.includes("pytorch") ? await torchMissing(values.python) : undefined;
     if (noTorch) notes.push(`PyTorch row skipped: ${noTorch}.`);
     for (const model of models) {
@@ -137,10 +126,10 @@ async function main(): Promise<void> {
     worker = await benchWorker({
       checkpoint: values["worker-checkpoint"],
       input: values["worker-input"],
-      size: Number(values["worker-size"]),
+      size: values.workerSize,
       backend: workerBackend,
       concurrencies: [1, 4, 16],
-      requests: Number(values["worker-requests"]),
+      requests: values.workerRequests,
     });
   }
   let training: TrainBenchResult[] = [];
@@ -148,10 +137,10 @@ async function main(): Promise<void> {
   if (suites.includes("train")) {
     ({ results: training, section: trainingSection } = await benchTraining({
       entry: import.meta.filename,
-      cases: values["train-cases"].split(",") as TrainBenchCase["name"][],
+      cases: values.trainCases,
       backends,
-      budgetMs: Number(values["train-budget-ms"]),
-      timeoutMs: Number(values["train-timeout-ms"]),
+      budgetMs: values.trainBudgetMs,
+      timeoutMs: values.trainTimeoutMs,
     }));
   }
   let edge: EdgeBenchResult[] = [];
@@ -160,8 +149,8 @@ async function main(): Promise<void> {
     edge = await benchEdge({
       checkpoint: values["worker-checkpoint"],
       input: values["worker-input"],
-      concurrency: Number(values["edge-concurrency"]),
-      requests: Number(values["edge-requests"]),
+      concurrency: values.edgeConcurrency,
+      requests: values.edgeRequests,
     });
   }
   const sections = [];
