@@ -6,7 +6,7 @@
  *
  * @example
  * node --import tsx gpu-worker/src/train/prepare-emoji-data.ts \
- *   --a node_modules/@iconify-json/noto/icons.json --b node_modules/@iconify-json/fluent-emoji-flat/icons.json \
+ *   --a node_modules/@iconify-json/noto/icons.json --b node_modules/@iconify-json/fluent-emoji-high-contrast/icons.json \
  *   --out data/emoji --size 128 --train-size 96
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";

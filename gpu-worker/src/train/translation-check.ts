@@ -16,21 +16,37 @@ export interface DomainReport {
   translatedToTarget: number;
   /** Mean |cycle − input| in [0, 1] pixel units. */
   cycleL1: number;
+  /** The yardstick for cycleL1: mean |other − input| between each image and the next one of the set. */
+  otherL1: number;
+  /** Images whose cycle is nearer (L1) to them than to any other image of the set: it came back to itself. */
+  cycleFindsItsInput: number;
+}
+
+/** Mean absolute difference of two RGB images, in [0, 1] pixel units. */
+function meanL1(a: Uint8Array, b: Uint8Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs((a[i] as number) - (b[i] as number));
+  return sum / (255 * a.length);
 }
 
 async function translateAll(images: Uint8Array[], size: number, forward: Generator, back: Generator) {
   const translated: Uint8Array[] = [];
-  let cycleError = 0;
+  const cycles: Uint8Array[] = [];
   for (const rgb of images) {
     const x = tf.tensor4d(rgbToModelInput(rgb, size, size), [1, size, size, 3]);
     const y = forward.forward(x);
     const z = back.forward(y.image);
     translated.push(modelOutputToRgb((await y.image.data()) as Float32Array));
-    const cycle = modelOutputToRgb((await z.image.data()) as Float32Array);
-    cycleError += cycle.reduce((s, v, i) => s + Math.abs(v - rgb[i]!), 0) / (255 * cycle.length);
+    cycles.push(modelOutputToRgb((await z.image.data()) as Float32Array));
     tf.dispose([x, y, z]);
   }
-  return { translated, cycleL1: cycleError / images.length };
+  const distances = cycles.map((cycle) => images.map((rgb) => meanL1(cycle, rgb)));
+  return {
+    translated,
+    cycleL1: distances.reduce((sum, row, i) => sum + row[i]!, 0) / images.length,
+    cycleFindsItsInput:
+      distances.filter((row, i) => row.every((d, j) => j === i || d > row[i]!)).length / images.length,
+  };
 }
 
 /**
@@ -51,12 +67,16 @@ export async function checkTranslation(
   const genB2A = Generator.fromTorch(b2a.config, b2a.weights);
   const isB = (rgb: Uint8Array) => probabilityB(classifier, imageFeatures(rgb, size)) >= 0.5;
   const report = async (images: Uint8Array[], forward: Generator, back: Generator, fromB: boolean) => {
-    const { translated, cycleL1 } = await translateAll(images, size, forward, back);
+    const { translated, cycleL1, cycleFindsItsInput } = await translateAll(images, size, forward, back);
     return {
       images: images.length,
       realInOwnDomain: images.filter((rgb) => isB(rgb) === fromB).length / images.length,
       translatedToTarget: translated.filter((rgb) => isB(rgb) !== fromB).length / images.length,
       cycleL1,
+      otherL1:
+        images.reduce((sum, rgb, i) => sum + meanL1(rgb, images[(i + 1) % images.length]!), 0) /
+        images.length,
+      cycleFindsItsInput,
     };
   };
   try {
