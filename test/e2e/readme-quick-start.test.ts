@@ -9,6 +9,7 @@ import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
+import { DEMO_MODEL_SIZE } from "../../infra/local/dev-model.ts";
 import { assertPortFree } from "../../infra/local/ports.ts";
 import { ROOT } from "../helpers/processes.ts";
 import { freePort } from "../helpers/stack.ts";
@@ -99,12 +100,13 @@ describe("the README's quick start", () => {
       start?.once("exit", (code) => reject(new Error(`npm start exited with ${code}: ${output}`)));
     });
     expect(output).toMatch(/api key\s+ugk_/);
-    expect(output).toMatch(/UNTRAINED/);
+    // a fresh clone serves the demo model it ships, at the size it was trained at
+    expect(output).toMatch(/model\s+demo@1\s+\S*models\/demo\/emoji-light\.safetensors/);
 
     await run("bash", ["-euo", "pipefail", "-c", walkthrough?.body as string], { cwd: copy, env });
     for (const [file, side] of [
-      ["translated.png", 256],
-      ["heatmap.png", 256],
+      ["translated.png", DEMO_MODEL_SIZE],
+      ["heatmap.png", DEMO_MODEL_SIZE],
     ] as const) {
       const meta = await sharp(join(copy, file)).metadata();
       expect([meta.format, meta.width]).toEqual(["png", side]);
