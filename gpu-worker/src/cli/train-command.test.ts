@@ -3,6 +3,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { InferenceSession, Tensor } from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 
 const CLI = fileURLToPath(new URL("../../bin/ugatit.js", import.meta.url));
@@ -113,5 +114,56 @@ describe("ugatit train refuses with one line", () => {
       "wasm",
     );
     expectOneLineError(r, /ugatit train: the losses turned non-finite at iteration [1-4] \(.*G_loss/, 1);
+  });
+});
+
+describe("ugatit train --export-onnx", () => {
+  it("writes both generators as ONNX files that ONNX Runtime runs", async () => {
+    const out = join(await mkdtemp(join(tmpdir(), "train-onnx-")), "onnx");
+    const r = await ugatit(
+      "train",
+      "--data",
+      DATA,
+      "--iterations",
+      "1",
+      "--light",
+      "--ch",
+      "4",
+      "--size",
+      "96",
+      "--backend",
+      "wasm",
+      "--export-onnx",
+      out,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const images: Float32Array[] = [];
+    for (const direction of ["A2B", "B2A"]) {
+      const session = await InferenceSession.create(join(out, `${direction}.onnx`));
+      const input = new Tensor("float32", new Float32Array(3 * 96 * 96).fill(0.25), [1, 3, 96, 96]);
+      const result = await session.run({ [session.inputNames[0] as string]: input });
+      const image = result[session.outputNames[0] as string] as Tensor;
+      expect(image.dims).toEqual([1, 3, 96, 96]);
+      images.push(image.data as Float32Array);
+    }
+    // two different generators, not one written twice
+    expect(images[0]).not.toEqual(images[1]);
+  });
+
+  it("refuses a folder whose parent does not exist, before training", async () => {
+    const r = await ugatit(
+      "train",
+      "--data",
+      DATA,
+      "--iterations",
+      "1",
+      "--export-onnx",
+      "/nonexistent/dir/onnx",
+    );
+    expectOneLineError(
+      r,
+      /--export-onnx \/nonexistent\/dir\/onnx: folder \/nonexistent\/dir does not exist/,
+      1,
+    );
   });
 });

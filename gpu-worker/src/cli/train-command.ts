@@ -8,7 +8,8 @@ export const TRAIN_USAGE = `ugatit train --data <dir with trainA/ trainB/> --ite
       [--deterministic] [--size N] [--light] [--ch 64] [--n-res 4] [--lr 1e-4] [--weight-decay 1e-4] [--decay true|false]
       [--adv-weight 1] [--cycle-weight 10] [--identity-weight 10] [--cam-weight 1000] [--seed 0] [--backend name]
       [--out <dir>] [--save-every 100000] [--sample-every 1000] [--samples 5] [--print-every 1]
-      [--log <losses.jsonl>] [--export-pytorch <out.pt>] [--export <model.safetensors>]`;
+      [--log <losses.jsonl>] [--export-pytorch <out.pt>] [--export <model.safetensors>]
+      [--export-onnx <folder for A2B.onnx and B2A.onnx>]`;
 
 function positiveNumber(value: string, flag: string): number {
   const n = Number(value);
@@ -49,6 +50,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     log: { type: "string" },
     "export-pytorch": { type: "string" },
     export: { type: "string" },
+    "export-onnx": { type: "string" },
   });
   const data = required(values.data, "data");
   const iterations = positiveInteger(required(values.iterations, "iterations"), "iterations") as number;
@@ -58,6 +60,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     ["--log", values.log],
     ["--export-pytorch", values["export-pytorch"]],
     ["--export", values.export],
+    ["--export-onnx", values["export-onnx"]],
   ] as const) {
     if (path) await assertOutputFolder(path, flag);
   }
@@ -94,6 +97,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     log: values.log,
     exportPytorch: values["export-pytorch"],
     export: values.export,
+    exportOnnx: values["export-onnx"],
     report: (line) => process.stderr.write(`${line}\n`),
   });
   process.stdout.write(

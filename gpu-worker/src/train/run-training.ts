@@ -3,6 +3,7 @@ import { appendFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import type { GeneratorConfig } from "@ugatit/shared/model";
+import { exportGeneratorToOnnx } from "@ugatit/shared/onnx";
 import {
   type IterationLosses,
   initialNetworkWeights,
@@ -46,6 +47,8 @@ export interface TrainRunOptions {
   exportPytorch?: string | undefined;
   /** The generators for serving: fp16 safetensors. */
   export?: string | undefined;
+  /** A folder for both generators as ONNX: `A2B.onnx` and `B2A.onnx`. */
+  exportOnnx?: string | undefined;
   /** Where progress lines go. */
   report: (line: string) => void;
 }
@@ -165,6 +168,18 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunRes
     await saveCheckpoint(tmp, trainer, state);
     await convertCheckpoint(tmp, options.export, { fp16: true });
     await rm(tmp);
+  }
+  if (options.exportOnnx) {
+    const weights = await networks.toWeights(networkShapes(networks.config));
+    await mkdir(options.exportOnnx, { recursive: true });
+    for (const direction of ["A2B", "B2A"] as const) {
+      const generator = weights.get(`gen${direction}`);
+      if (!generator) throw new Error(`the run has no gen${direction}`);
+      await writeFile(
+        join(options.exportOnnx, `${direction}.onnx`),
+        exportGeneratorToOnnx(networks.config, generator, { direction }),
+      );
+    }
   }
   const seconds = (performance.now() - began) / 1000;
   trainer.dispose();
