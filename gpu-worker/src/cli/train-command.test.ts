@@ -17,6 +17,21 @@ function ugatit(...args: string[]): Promise<{ code: number; stdout: string; stde
   });
 }
 
+/** `ugatit train` of a tiny light model (ngf 4) for `iterations` on `data`, with more flags. */
+function train(data: string, iterations: number, ...flags: string[]) {
+  return ugatit(
+    "train",
+    "--data",
+    data,
+    "--iterations",
+    String(iterations),
+    "--light",
+    "--ch",
+    "4",
+    ...flags,
+  );
+}
+
 function expectOneLineError(r: { code: number; stderr: string }, expected: RegExp, code: number) {
   expect(r.code, r.stderr).toBe(code);
   const lines = r.stderr.trimEnd().split("\n");
@@ -47,63 +62,24 @@ describe("ugatit train refuses with one line", () => {
 
   it("when the data folder has no trainA", async () => {
     const empty = await mkdtemp(join(tmpdir(), "ugatit-nodata-"));
-    const r = await ugatit(
-      "train",
-      "--data",
-      empty,
-      "--iterations",
-      "1",
-      "--light",
-      "--ch",
-      "4",
-      "--size",
-      "96",
-    );
+    const r = await train(empty, 1, "--size", "96");
     expectOneLineError(r, /trainA does not exist or is not a folder/, 1);
   });
 
   it("below the global discriminators' smallest image size", async () => {
-    const r = await ugatit(
-      "train",
-      "--data",
-      DATA,
-      "--iterations",
-      "1",
-      "--light",
-      "--ch",
-      "4",
-      "--size",
-      "64",
-    );
+    const r = await train(DATA, 1, "--size", "64");
     expectOneLineError(r, /at least 96/, 1);
   });
 
   it("on the ONNX backend, which only serves inference", async () => {
-    const r = await ugatit(
-      "train",
-      "--data",
-      DATA,
-      "--iterations",
-      "1",
-      "--light",
-      "--ch",
-      "4",
-      "--backend",
-      "onnx",
-    );
+    const r = await train(DATA, 1, "--backend", "onnx");
     expectOneLineError(r, /training needs a TF\.js backend/, 1);
   });
 
   it("when the losses turn non-finite, naming the iteration", async () => {
-    const r = await ugatit(
-      "train",
-      "--data",
+    const r = await train(
       DATA,
-      "--iterations",
-      "4",
-      "--light",
-      "--ch",
-      "4",
+      4,
       "--size",
       "96",
       "--lr",
@@ -120,22 +96,7 @@ describe("ugatit train refuses with one line", () => {
 describe("ugatit train --export-onnx", () => {
   it("writes both generators as ONNX files that ONNX Runtime runs", async () => {
     const out = join(await mkdtemp(join(tmpdir(), "train-onnx-")), "onnx");
-    const r = await ugatit(
-      "train",
-      "--data",
-      DATA,
-      "--iterations",
-      "1",
-      "--light",
-      "--ch",
-      "4",
-      "--size",
-      "96",
-      "--backend",
-      "wasm",
-      "--export-onnx",
-      out,
-    );
+    const r = await train(DATA, 1, "--size", "96", "--backend", "wasm", "--export-onnx", out);
     expect(r.code, r.stderr).toBe(0);
     const images: Float32Array[] = [];
     for (const direction of ["A2B", "B2A"]) {
@@ -151,15 +112,7 @@ describe("ugatit train --export-onnx", () => {
   });
 
   it("refuses a folder whose parent does not exist, before training", async () => {
-    const r = await ugatit(
-      "train",
-      "--data",
-      DATA,
-      "--iterations",
-      "1",
-      "--export-onnx",
-      "/nonexistent/dir/onnx",
-    );
+    const r = await train(DATA, 1, "--export-onnx", "/nonexistent/dir/onnx");
     expectOneLineError(
       r,
       /--export-onnx \/nonexistent\/dir\/onnx: folder \/nonexistent\/dir does not exist/,
