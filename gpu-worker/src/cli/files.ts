@@ -1,6 +1,6 @@
-import { randomBytes } from "node:crypto";
-import { readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, resolve } from "node:path";
+import { readFile, stat } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { writeBytesAtomically } from "@ugatit/shared/weights";
 
 export class FileError extends Error {
   override name = "FileError";
@@ -28,12 +28,7 @@ export async function assertOutputFolder(path: string, what: string): Promise<vo
 
 /** Writes through a temporary file and a rename, so a reader never sees half a file. */
 export async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
-  const tmp = resolve(dirname(path), `.${basename(path)}.${randomBytes(4).toString("hex")}.tmp`);
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, path);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw new FileError(`cannot write ${path}: ${(error as Error).message}`);
-  }
+  await writeBytesAtomically(path, data).catch((error: Error) => {
+    throw new FileError(`cannot write ${path}: ${error.message}`);
+  });
 }

@@ -14,7 +14,7 @@ import {
   type TrainingHyperparameters,
   UgatitTrainer,
 } from "@ugatit/shared/train";
-import { convertCheckpoint, writeTorchCheckpoint } from "@ugatit/shared/weights";
+import { convertCheckpoint, writeBytesAtomically, writeTorchCheckpoint } from "@ugatit/shared/weights";
 import { decodeImage } from "../image/index.ts";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
 import { ImageDomain, listImages } from "./dataset.ts";
@@ -175,7 +175,7 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunRes
     for (const direction of ["A2B", "B2A"] as const) {
       const generator = weights.get(`gen${direction}`);
       if (!generator) throw new Error(`the run has no gen${direction}`);
-      await writeFile(
+      await writeBytesAtomically(
         join(options.exportOnnx, `${direction}.onnx`),
         exportGeneratorToOnnx(networks.config, generator, { direction }),
       );

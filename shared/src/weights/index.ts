@@ -35,3 +35,4 @@ export { openWeightFile } from "./open.ts";
 export { type SafetensorsTensor, type WriteSafetensorsOptions, writeSafetensors } from "./safetensors.ts";
 export { type TorchCheckpointOptions, writeTorchCheckpoint } from "./torch-zip-writer.ts";
 export type { TensorDtype, TensorInfo, WeightFile } from "./weight-file.ts";
+export { writeAtomically, writeBytesAtomically } from "./write-all.ts";

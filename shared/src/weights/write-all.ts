@@ -1,4 +1,6 @@
+import { randomBytes } from "node:crypto";
 import { type FileHandle, open, rename, rm } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 
 /** Writes every byte, looping over partial writes and the 2 GB per-call limit. */
 export async function writeAll(fh: FileHandle, bytes: Uint8Array): Promise<void> {
@@ -14,7 +16,8 @@ export async function writeAll(fh: FileHandle, bytes: Uint8Array): Promise<void>
  * never see half a file; on failure the temporary is removed and the error passes on.
  */
 export async function writeAtomically(path: string, write: (fh: FileHandle) => Promise<void>): Promise<void> {
-  const temporary = `${path}.${process.pid}.tmp`;
+  // hidden, and unique even for two writers of one path in one process
+  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString("hex")}.tmp`);
   const fh = await open(temporary, "w");
   try {
     await write(fh);
@@ -25,4 +28,9 @@ export async function writeAtomically(path: string, write: (fh: FileHandle) => P
     await rm(temporary, { force: true });
     throw error;
   }
+}
+
+/** {@link writeAtomically} of one buffer. */
+export function writeBytesAtomically(path: string, bytes: Uint8Array): Promise<void> {
+  return writeAtomically(path, (fh) => writeAll(fh, bytes));
 }
