@@ -157,23 +157,22 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunRes
       );
     }
   }
-  if (options.exportPytorch) {
-    await writeTorchCheckpoint(
-      options.exportPytorch,
-      await networks.toWeights(networkShapes(networks.config)),
-    );
-  }
+  // the trained weights read back once, for whichever exports want them
+  const trained =
+    options.exportPytorch || options.exportOnnx
+      ? await networks.toWeights(networkShapes(networks.config))
+      : undefined;
+  if (options.exportPytorch && trained) await writeTorchCheckpoint(options.exportPytorch, trained);
   if (options.export) {
     const tmp = `${options.export}.training.safetensors`;
     await saveCheckpoint(tmp, trainer, state);
     await convertCheckpoint(tmp, options.export, { fp16: true });
     await rm(tmp);
   }
-  if (options.exportOnnx) {
-    const weights = await networks.toWeights(networkShapes(networks.config));
+  if (options.exportOnnx && trained) {
     await mkdir(options.exportOnnx, { recursive: true });
     for (const direction of ["A2B", "B2A"] as const) {
-      const generator = weights.get(`gen${direction}`);
+      const generator = trained.get(`gen${direction}`);
       if (!generator) throw new Error(`the run has no gen${direction}`);
       await writeBytesAtomically(
         join(options.exportOnnx, `${direction}.onnx`),
