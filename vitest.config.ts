@@ -8,7 +8,7 @@ export default defineConfig({
         test: {
           name: "node",
           include: [
-            "shared/src/**/*.test.ts",
+            "shared/*/src/**/*.test.ts",
             "gpu-worker/src/**/*.test.ts",
             "infra/**/*.test.ts",
             "edge/browser/**/*.test.ts",

@@ -62,7 +62,7 @@ describe("Dockerfiles", () => {
       ".env",
       "node_modules/vitest/package.json",
       "gpu-worker/node_modules/x/index.js",
-      "shared/src/model/generator.test.ts",
+      "shared/model/src/architecture/generator.test.ts",
       "test/fixtures/ugatit-parity/case.json",
       "infra/models/selfie2anime.safetensors",
     ];

@@ -7,7 +7,7 @@ import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { openWeightFile, type WeightFile } from "@ugatit/shared/weights";
+import { openWeightFile, type WeightFile } from "@ugatit/model/checkpoints";
 import { beforeAll, describe, expect, it } from "vitest";
 
 const CLI = fileURLToPath(new URL("../gpu-worker/bin/ugatit.js", import.meta.url));

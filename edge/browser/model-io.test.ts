@@ -1,4 +1,4 @@
-import { heatmapToRgb, resizeBilinear, rgbToModelInput } from "@ugatit/shared/image";
+import { heatmapToRgb, resizeBilinear, rgbToModelInput } from "@ugatit/contracts/image";
 import { describe, expect, it } from "vitest";
 import { fromModelOutputs, toModelInput } from "./model-io.ts";
 

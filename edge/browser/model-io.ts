@@ -10,7 +10,7 @@ import {
   rgbToModelInput,
   toChannelsFirst,
   toChannelsLast,
-} from "@ugatit/shared/image";
+} from "@ugatit/contracts/image";
 
 /** Pixels as a canvas holds them: interleaved RGBA, row-major. */
 export interface RgbaPicture {

@@ -5,8 +5,9 @@
  * WebAssembly; pixels in and out through the worker's own code (./model-io.ts). Bundled by
  * edge/scripts/build-assets.ts into the edge's static assets; the page imports it on first use.
  */
-import { checkImageLimits, ImageError, readImageHeader } from "@ugatit/shared/image";
-import { ONNX_INPUT, ONNX_OUTPUTS } from "@ugatit/shared/onnx/io";
+import type { Direction } from "@ugatit/contracts/directions";
+import { checkImageLimits, ImageError, readImageHeader } from "@ugatit/contracts/image";
+import { ONNX_INPUT, ONNX_OUTPUTS } from "@ugatit/contracts/onnx-io";
 import type * as Ort from "onnxruntime-web";
 import { BrowserTranslationError, downloadModel, formatBytes } from "./model-download.ts";
 import { fromModelOutputs, type RgbaPicture, toModelInput } from "./model-io.ts";
@@ -21,7 +22,7 @@ export interface BrowserTranslationRequest {
   file: Blob;
   /** The model as `GET /v1/models` lists it. */
   model: { id: string; size: number };
-  direction: "A2B" | "B2A";
+  direction: Direction;
   /** Sent with the model download (the API key). */
   headers: Record<string, string>;
   /** An error answer of the API in words. */

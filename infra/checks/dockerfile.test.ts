@@ -87,7 +87,8 @@ describe("contextSources", () => {
     expect(contextSources(committed)).toEqual([
       "package.json",
       "package-lock.json",
-      "shared/package.json",
+      "shared/contracts/package.json",
+      "shared/model/package.json",
       "gpu-worker/package.json",
       "shared/",
       "gpu-worker/",

@@ -6,7 +6,8 @@
 FROM node:22.23.3-bookworm AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-COPY shared/package.json shared/
+COPY shared/contracts/package.json shared/contracts/
+COPY shared/model/package.json shared/model/
 COPY gpu-worker/package.json gpu-worker/
 # Install scripts run only for esbuild and the CPU backend: tfjs-node-gpu would download the CUDA
 # libtensorflow. A failed download fails the build instead of leaving an image on the slow WASM backend.

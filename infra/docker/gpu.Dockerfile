@@ -8,7 +8,8 @@
 FROM node:22.23.3-bullseye AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-COPY shared/package.json shared/
+COPY shared/contracts/package.json shared/contracts/
+COPY shared/model/package.json shared/model/
 COPY gpu-worker/package.json gpu-worker/
 # Install scripts run only for esbuild and the CUDA backend: the CPU tfjs-node would download a second
 # libtensorflow. A failed download fails the build instead of leaving a GPU image that runs on the CPU.

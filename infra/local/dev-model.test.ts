@@ -2,7 +2,7 @@ import { copyFile, mkdtemp, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { openWeightFile } from "@ugatit/shared/weights";
+import { openWeightFile } from "@ugatit/model/checkpoints";
 import { describe, expect, it } from "vitest";
 import { DEMO_MODEL_SIZE, resolveDevModel } from "./dev-model.ts";
 

@@ -1,12 +1,8 @@
 import { access, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
-import { type GeneratorConfig, initialWeights } from "@ugatit/shared/model";
-import {
-  generatorParamShapes,
-  type SafetensorsTensor,
-  UGATIT_METADATA_KEY,
-  writeSafetensors,
-} from "@ugatit/shared/weights";
+import { DIRECTIONS } from "@ugatit/contracts/directions";
+import { type GeneratorConfig, generatorParamShapes, initialWeights } from "@ugatit/model/architecture";
+import { type SafetensorsTensor, UGATIT_METADATA_KEY, writeSafetensors } from "@ugatit/model/checkpoints";
 
 export interface DevModel {
   /** The model's name in the worker and the API. */
@@ -34,7 +30,7 @@ async function exists(path: string): Promise<boolean> {
 export async function writeUntrainedModel(path: string, seed = 1): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tensors = new Map<string, SafetensorsTensor>();
-  for (const [i, direction] of (["A2B", "B2A"] as const).entries()) {
+  for (const [i, direction] of DIRECTIONS.entries()) {
     for (const [name, t] of initialWeights(generatorParamShapes(UNTRAINED_CONFIG), seed + i)) {
       tensors.set(`gen${direction}.${name}`, t);
     }
@@ -46,7 +42,7 @@ export async function writeUntrainedModel(path: string, seed = 1): Promise<void>
       n_blocks: nBlocks,
       light,
       img_size: imgSize,
-      directions: ["A2B", "B2A"],
+      directions: [...DIRECTIONS],
     }),
     untrained: "true",
   });

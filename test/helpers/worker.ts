@@ -1,5 +1,5 @@
 import type { ChildProcess } from "node:child_process";
-import { signatureHeaders } from "@ugatit/shared/protocol";
+import { signatureHeaders } from "@ugatit/contracts/protocol";
 import { spawnTs, stopProcess } from "./processes.ts";
 import type { TestS3 } from "./s3-server.ts";
 

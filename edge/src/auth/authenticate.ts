@@ -1,5 +1,5 @@
 /** @module Bearer API keys (and the optional anonymous tier) → the request's {@link Principal}. */
-import { timingSafeEqual } from "@ugatit/shared/protocol";
+import { timingSafeEqual } from "@ugatit/contracts/protocol";
 import type { MiddlewareHandler } from "hono";
 import { edgeConfig } from "../config/edge-config.ts";
 import type { AppEnv } from "../context.ts";

@@ -1,5 +1,5 @@
 /** @module The edge's configuration: wrangler.toml vars and secrets, validated once per environment object. */
-import { ModelRef } from "@ugatit/shared/protocol";
+import { ModelRef } from "@ugatit/contracts/protocol";
 import { z } from "zod";
 
 const int = (fallback: number, min: number, max: number) =>

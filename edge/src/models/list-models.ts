@@ -1,6 +1,6 @@
 /** @module GET /v1/models: what the GPU worker serves, and which model translations use by default. */
 import { z } from "@hono/zod-openapi";
-import { Direction } from "@ugatit/shared/protocol";
+import { Direction } from "@ugatit/contracts/protocol";
 import { edgeConfig } from "../config/edge-config.ts";
 import { problems } from "../problems/api-problem.ts";
 import { listWorkerModels, WorkerCallError } from "../worker-client/worker-client.ts";

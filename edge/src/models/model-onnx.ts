@@ -2,7 +2,7 @@
  * @module GET /v1/models/{model}/onnx: a light model's generator as an ONNX file, for clients that run it
  * themselves (the demo page, in the browser, with onnxruntime-web). The worker exports it; the edge streams it.
  */
-import { Direction, ModelRef, problem } from "@ugatit/shared/protocol";
+import { Direction, ModelRef, problem } from "@ugatit/contracts/protocol";
 import { z } from "zod";
 import { edgeConfig } from "../config/edge-config.ts";
 import { ApiProblem, problems } from "../problems/api-problem.ts";

@@ -1,6 +1,6 @@
 /** @module Pieces every route's OpenAPI description shares: the problem schema, error responses, security. */
 import { z } from "@hono/zod-openapi";
-import { PROBLEM_CONTENT_TYPE } from "@ugatit/shared/protocol";
+import { PROBLEM_CONTENT_TYPE } from "@ugatit/contracts/protocol";
 
 export const ProblemSchema = z
   .object({

@@ -1,5 +1,5 @@
 /** @module The errors the API answers with, as RFC 9457 problem details. */
-import { ProblemError as ApiProblem, problem } from "@ugatit/shared/protocol";
+import { ProblemError as ApiProblem, problem } from "@ugatit/contracts/protocol";
 
 /** The shared problem error; `throw problems.notFound("no translation 01J…")`. */
 export { ApiProblem };

@@ -1,5 +1,5 @@
 /** @module How every error becomes problem+json: thrown problems, framework errors, unknown routes and methods. */
-import { PROBLEM_CONTENT_TYPE, type Problem } from "@ugatit/shared/protocol";
+import { PROBLEM_CONTENT_TYPE, type Problem } from "@ugatit/contracts/protocol";
 import type { Context, ErrorHandler, Hono, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";

@@ -1,5 +1,5 @@
 /** @module Where things live in the bucket: everything under its tenant's prefix. */
-import type { OutputFormat } from "@ugatit/shared/protocol";
+import type { OutputFormat } from "@ugatit/contracts/protocol";
 
 export function uploadObjectKey(tenant: string, uploadId: string): string {
   return `t/${tenant}/uploads/${uploadId}`;

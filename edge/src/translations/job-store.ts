@@ -1,4 +1,5 @@
 /** @module The jobs table and its state changes, each guarded by the state it leaves. */
+import type { Direction } from "@ugatit/contracts/directions";
 import type { WorkerFailure } from "../worker-client/worker-client.ts";
 import type { JobStatus } from "./schemas.ts";
 
@@ -7,7 +8,7 @@ export interface JobRecord {
   tenant: string;
   upload_id: string;
   status: JobStatus;
-  direction: "A2B" | "B2A";
+  direction: Direction;
   model: string;
   /** Comma-separated output kinds. */
   outputs: string;

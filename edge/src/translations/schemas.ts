@@ -1,6 +1,6 @@
 /** @module Request and response bodies of /v1/translations, shared by validation and the OpenAPI document. */
 import { z } from "@hono/zod-openapi";
-import { Direction, ModelRef, OutputFormat, ResizePolicy } from "@ugatit/shared/protocol";
+import { Direction, ModelRef, OutputFormat, ResizePolicy } from "@ugatit/contracts/protocol";
 
 export const OutputKind = z.enum(["image", "heatmap"]);
 

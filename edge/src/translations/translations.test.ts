@@ -1,6 +1,6 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { readImageHeader } from "@ugatit/shared/image";
+import { readImageHeader } from "@ugatit/contracts/image";
 import { describe, expect, inject, it } from "vitest";
 import {
   call,

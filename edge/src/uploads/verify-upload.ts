@@ -5,7 +5,7 @@ import {
   ImageError,
   type ImageHeader,
   readImageHeader,
-} from "@ugatit/shared/image";
+} from "@ugatit/contracts/image";
 import { problems } from "../problems/api-problem.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
 import type { UploadRecord } from "./upload-store.ts";

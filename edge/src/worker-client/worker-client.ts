@@ -10,7 +10,7 @@ import {
   ModelInfo,
   signatureHeaders,
   workerOnnxPath,
-} from "@ugatit/shared/protocol";
+} from "@ugatit/contracts/protocol";
 import { z } from "zod";
 import type { EdgeConfig } from "../config/edge-config.ts";
 

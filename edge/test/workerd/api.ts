@@ -1,7 +1,7 @@
 /** @module Helpers for the edge's tests inside workerd: requests to the Worker, keys, images, uploads, jobs. */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { PROBLEM_CONTENT_TYPE } from "@ugatit/shared/protocol";
+import { PROBLEM_CONTENT_TYPE } from "@ugatit/contracts/protocol";
 import { expect, inject } from "vitest";
 import worker from "../../src/index.ts";
 import type { Scope } from "../../src/keys/api-key.ts";

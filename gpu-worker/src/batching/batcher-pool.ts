@@ -1,4 +1,4 @@
-import type { Direction } from "@ugatit/shared/protocol";
+import type { Direction } from "@ugatit/contracts/protocol";
 import type { RgbImage, Translation, Translator } from "../inference/translator.ts";
 import { type BatcherOptions, ComputeGate, DynamicBatcher } from "./dynamic-batcher.ts";
 

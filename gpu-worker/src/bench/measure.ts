@@ -3,11 +3,11 @@ import {
   Generator,
   type GeneratorConfig,
   generatorMacs,
+  generatorParamShapes,
   initialWeights,
   type TorchWeights,
-} from "@ugatit/shared/model";
-import { exportGeneratorToOnnx } from "@ugatit/shared/onnx";
-import { generatorParamShapes } from "@ugatit/shared/weights";
+} from "@ugatit/model/architecture";
+import { exportGeneratorToOnnx } from "@ugatit/model/onnx";
 import { activateBackend } from "../runtime/backends.ts";
 
 export interface BenchCase {

@@ -2,8 +2,8 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import * as tf from "@tensorflow/tfjs-core";
-import type { GeneratorConfig } from "@ugatit/shared/model";
-import { initialNetworkWeights, Networks, OFFICIAL_DEFAULTS, UgatitTrainer } from "@ugatit/shared/train";
+import type { GeneratorConfig } from "@ugatit/model/architecture";
+import { initialNetworkWeights, Networks, OFFICIAL_DEFAULTS, UgatitTrainer } from "@ugatit/model/train";
 import { prepareTraining } from "../train/tfjs-gradients.ts";
 import { activateTrainingBackend } from "../train/training-backend.ts";
 

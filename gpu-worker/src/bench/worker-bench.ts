@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { signatureHeaders } from "@ugatit/shared/protocol";
+import { signatureHeaders } from "@ugatit/contracts/protocol";
 import { startLocalS3 } from "../../../infra/local/s3-server.ts";
 import { workerConfigFromEnv } from "../config/worker-config.ts";
 import { startWorker } from "../server/worker-server.ts";

@@ -1,6 +1,8 @@
 import { extname } from "node:path";
-import { exportGeneratorToOnnx } from "@ugatit/shared/onnx";
-import { convertCheckpoint, type Direction, describeGenerator, loadGenerator } from "@ugatit/shared/weights";
+import { DIRECTIONS, type Direction } from "@ugatit/contracts/directions";
+import { describeGenerator } from "@ugatit/model/architecture";
+import { convertCheckpoint, loadGenerator } from "@ugatit/model/checkpoints";
+import { exportGeneratorToOnnx } from "@ugatit/model/onnx";
 import { isUntrained } from "../models/model-registry.ts";
 import { oneOf, parseCommandLine, required } from "./args.ts";
 import { assertOutputFolder, writeFileAtomic } from "./files.ts";
@@ -41,7 +43,9 @@ export async function convertCommand(argv: string[]): Promise<number> {
   const output = required(values.output, "output");
   const format = outputFormat(output, values.format);
   const direction =
-    values.direction === undefined ? undefined : oneOf(values.direction, ["A2B", "B2A", "both"], "direction");
+    values.direction === undefined
+      ? undefined
+      : oneOf(values.direction, [...DIRECTIONS, "both"], "direction");
   const precision = values.fp16 ? "fp16" : "fp32";
   await assertOutputFolder(output, "--output");
 

@@ -1,6 +1,6 @@
 import { readFile, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { writeBytesAtomically } from "@ugatit/shared/weights";
+import { writeBytesAtomically } from "@ugatit/model/checkpoints";
 
 export class FileError extends Error {
   override name = "FileError";

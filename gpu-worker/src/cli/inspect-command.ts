@@ -1,10 +1,10 @@
+import { describeGenerator } from "@ugatit/model/architecture";
 import {
-  describeGenerator,
   inferDiscriminatorConfig,
   inferGeneratorConfig,
   openWeightFile,
   type WeightFile,
-} from "@ugatit/shared/weights";
+} from "@ugatit/model/checkpoints";
 import { isOnnxFile, readOnnxFileInfo } from "../onnx/onnx-file.ts";
 import { parseCommandLine } from "./args.ts";
 import { UsageError } from "./usage-error.ts";

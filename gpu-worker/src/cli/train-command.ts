@@ -1,4 +1,4 @@
-import { OFFICIAL_DEFAULTS } from "@ugatit/shared/train";
+import { OFFICIAL_DEFAULTS } from "@ugatit/model/train";
 import { runTraining } from "../train/run-training.ts";
 import { oneOf, parseCommandLine, positiveInteger, required } from "./args.ts";
 import { assertOutputFolder } from "./files.ts";

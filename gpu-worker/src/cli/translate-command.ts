@@ -1,6 +1,7 @@
-import { heatmapToRgb } from "@ugatit/shared/image";
+import { DIRECTIONS } from "@ugatit/contracts/directions";
+import { heatmapToRgb } from "@ugatit/contracts/image";
 import { decodeImage, encodeImage, formatFromPath } from "../image/index.ts";
-import { type Direction, Translator } from "../inference/translator.ts";
+import { Translator } from "../inference/translator.ts";
 import { oneOf, parseCommandLine, positiveInteger, required } from "./args.ts";
 import { assertOutputFolder, readUserFile, writeFileAtomic } from "./files.ts";
 
@@ -20,7 +21,7 @@ export async function translateCommand(argv: string[]): Promise<number> {
     json: { type: "boolean", default: false },
   });
   const checkpoint = required(values.checkpoint, "checkpoint");
-  const direction = oneOf<Direction>(required(values.direction, "direction"), ["A2B", "B2A"], "direction");
+  const direction = oneOf(required(values.direction, "direction"), DIRECTIONS, "direction");
   const inputPath = required(values.input, "input");
   const outputPath = required(values.output, "output");
   const size = positiveInteger(values.size, "size");

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { type ImageError, readImageHeader, resizeBilinear } from "@ugatit/shared/image";
+import { type ImageError, readImageHeader, resizeBilinear } from "@ugatit/contracts/image";
 import sharp, { type Sharp } from "sharp";
 import { describe, expect, it } from "vitest";
 import { decodeImage, encodeImage, formatFromPath } from "./codec.ts";

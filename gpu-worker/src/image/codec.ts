@@ -8,7 +8,7 @@ import {
   type ImageFormat,
   type ImageLimits,
   readImageHeader,
-} from "@ugatit/shared/image";
+} from "@ugatit/contracts/image";
 import sharp from "sharp";
 
 // One libvips thread per image: the worker decodes several small images at once and needs the cores for

@@ -1,5 +1,5 @@
-import { heatmapToRgb, ImageError, type ImageFormat } from "@ugatit/shared/image";
-import type { InferRequest, InferResponse } from "@ugatit/shared/protocol";
+import { heatmapToRgb, ImageError, type ImageFormat } from "@ugatit/contracts/image";
+import type { InferRequest, InferResponse } from "@ugatit/contracts/protocol";
 import type { BatcherPool } from "../batching/batcher-pool.ts";
 import { DroppedError, QueueFullError } from "../batching/dynamic-batcher.ts";
 import { decodeImage, encodeImage } from "../image/index.ts";

@@ -1,4 +1,4 @@
-import type { GeneratorConfig } from "@ugatit/shared/model";
+import type { GeneratorConfig } from "@ugatit/model/architecture";
 
 export const DEFAULT_LIGHT_SIZE = 256;
 /** Light models run at any side divisible by 4; past this the activations outgrow a worker's memory. */

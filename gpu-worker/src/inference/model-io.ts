@@ -1,4 +1,4 @@
-import { modelOutputToRgb, resizeBilinear, rgbToModelInput } from "@ugatit/shared/image";
+import { modelOutputToRgb, resizeBilinear, rgbToModelInput } from "@ugatit/contracts/image";
 import type { RgbImage, Translation } from "./translator.ts";
 
 /**

@@ -1,5 +1,5 @@
-import { resizeBilinear } from "@ugatit/shared/image";
-import type { ResizePolicy } from "@ugatit/shared/protocol";
+import { resizeBilinear } from "@ugatit/contracts/image";
+import type { ResizePolicy } from "@ugatit/contracts/protocol";
 import type { RgbImage } from "./translator.ts";
 
 /** The centred square of an image, its side the shorter of width and height. */

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import type { Generator, GeneratorConfig } from "@ugatit/shared/model";
+import type { Generator, GeneratorConfig } from "@ugatit/model/architecture";
 import type { BackendName } from "../runtime/backends.ts";
 import { toModelBatch, toTranslations } from "./model-io.ts";
 import type { Direction, RgbImage, Translation, Translator } from "./translator.ts";

@@ -1,8 +1,8 @@
 import { basename } from "node:path";
-import { Generator, type GeneratorConfig, type TorchWeights } from "@ugatit/shared/model";
-import { exportGeneratorToOnnx, type OnnxModelInfo } from "@ugatit/shared/onnx";
-import type { Direction } from "@ugatit/shared/protocol";
-import { loadGenerator } from "@ugatit/shared/weights";
+import type { Direction } from "@ugatit/contracts/protocol";
+import { Generator, type GeneratorConfig, type TorchWeights } from "@ugatit/model/architecture";
+import { loadGenerator } from "@ugatit/model/checkpoints";
+import { exportGeneratorToOnnx, type OnnxModelInfo } from "@ugatit/model/onnx";
 import { isOnnxFile, readOnnxFileInfo } from "../onnx/onnx-file.ts";
 import { activateBackend, BackendError, type BackendName } from "../runtime/backends.ts";
 import { resolveInputSize } from "./input-size.ts";

@@ -2,9 +2,10 @@ import { createHash } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { exportGeneratorToOnnx } from "@ugatit/shared/onnx";
-import type { Direction, ModelInfo } from "@ugatit/shared/protocol";
-import { loadGenerator, openWeightFile } from "@ugatit/shared/weights";
+import { DIRECTIONS, type Direction } from "@ugatit/contracts/directions";
+import type { ModelInfo } from "@ugatit/contracts/protocol";
+import { loadGenerator, openWeightFile } from "@ugatit/model/checkpoints";
+import { exportGeneratorToOnnx } from "@ugatit/model/onnx";
 import { resolveInputSize } from "../inference/input-size.ts";
 import { Translator } from "../inference/translator.ts";
 import { isOnnxFile, readOnnxFileInfo } from "../onnx/onnx-file.ts";
@@ -93,7 +94,7 @@ export class ModelRegistry {
         translators.set(onnx.direction, await Translator.fromOnnxFile(path, onnx, size, this.backend));
       } else {
         // a bare generator state_dict has no direction of its own: it is served as A2B
-        const directions: Direction[] = (await isBare(path)) ? ["A2B"] : ["A2B", "B2A"];
+        const directions: Direction[] = (await isBare(path)) ? ["A2B"] : [...DIRECTIONS];
         for (const direction of directions) {
           const loaded = await loadGenerator(path, direction).catch((error: unknown) => {
             if ((error as { code?: string }).code === "missing_direction") return undefined;

@@ -7,10 +7,12 @@ import * as tf from "@tensorflow/tfjs-core";
 import {
   Generator,
   type GeneratorConfig,
+  generatorParamShapes,
   initialWeights,
   resnetGenerator,
   type TorchWeights,
-} from "@ugatit/shared/model";
+} from "@ugatit/model/architecture";
+import { loadGenerator } from "@ugatit/model/checkpoints";
 import {
   DataType,
   exportGeneratorToOnnx,
@@ -18,8 +20,7 @@ import {
   onnxOps,
   protoFields,
   type Value,
-} from "@ugatit/shared/onnx";
-import { generatorParamShapes, loadGenerator } from "@ugatit/shared/weights";
+} from "@ugatit/model/onnx";
 import { InferenceSession, Tensor } from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { useBackend } from "../../../test/helpers/backends.ts";

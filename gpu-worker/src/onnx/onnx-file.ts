@@ -1,6 +1,6 @@
 import { open } from "node:fs/promises";
 import { basename, extname } from "node:path";
-import { type OnnxModelInfo, readOnnxModelInfo } from "@ugatit/shared/onnx";
+import { type OnnxModelInfo, readOnnxModelInfo } from "@ugatit/model/onnx";
 
 /** A checkpoint that is an exported ONNX model rather than weights: told by its extension. */
 export function isOnnxFile(path: string): boolean {

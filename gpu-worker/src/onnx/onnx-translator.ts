@@ -1,6 +1,6 @@
-import { toChannelsFirst, toChannelsLast } from "@ugatit/shared/image";
-import type { GeneratorConfig } from "@ugatit/shared/model";
-import { ONNX_INPUT, ONNX_OUTPUTS } from "@ugatit/shared/onnx";
+import { toChannelsFirst, toChannelsLast } from "@ugatit/contracts/image";
+import type { GeneratorConfig } from "@ugatit/model/architecture";
+import { ONNX_INPUT, ONNX_OUTPUTS } from "@ugatit/model/onnx";
 import { Tensor } from "onnxruntime-node";
 import { toModelBatch, toTranslations } from "../inference/model-io.ts";
 import type { Direction, RgbImage, Translation, Translator } from "../inference/translator.ts";

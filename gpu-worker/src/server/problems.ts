@@ -1,4 +1,4 @@
-import { ProblemError as HttpProblem, problem } from "@ugatit/shared/protocol";
+import { ProblemError as HttpProblem, problem } from "@ugatit/contracts/protocol";
 
 export { HttpProblem };
 

@@ -1,4 +1,4 @@
-import { ReplayGuard } from "@ugatit/shared/protocol";
+import { ReplayGuard } from "@ugatit/contracts/protocol";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { BatcherPool } from "../batching/batcher-pool.ts";

@@ -8,7 +8,7 @@ import {
   SignatureError,
   TIMESTAMP_HEADER,
   verifySignature,
-} from "@ugatit/shared/protocol";
+} from "@ugatit/contracts/protocol";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { etag } from "hono/etag";

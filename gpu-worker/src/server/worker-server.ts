@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { version_core as tfjsVersion } from "@tensorflow/tfjs-core";
-import { ReplayGuard } from "@ugatit/shared/protocol";
+import { ReplayGuard } from "@ugatit/contracts/protocol";
 import pino, { type Logger } from "pino";
 import { BatcherPool } from "../batching/batcher-pool.ts";
 import type { WorkerConfig } from "../config/worker-config.ts";

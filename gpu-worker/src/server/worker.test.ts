@@ -8,9 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { rgbToModelInput, toChannelsFirst } from "@ugatit/shared/image";
-import { ONNX_INPUT, ONNX_OUTPUTS } from "@ugatit/shared/onnx";
-import { InferResponse, workerOnnxPath } from "@ugatit/shared/protocol";
+import { rgbToModelInput, toChannelsFirst } from "@ugatit/contracts/image";
+import { InferResponse, workerOnnxPath } from "@ugatit/contracts/protocol";
+import { ONNX_INPUT, ONNX_OUTPUTS } from "@ugatit/model/onnx";
 import { InferenceSession, Tensor } from "onnxruntime-node";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -365,7 +365,7 @@ describe("signatures", () => {
     );
     expect((await fetch(`${worker.url}/v1/models`)).status).toBe(401);
     // the same signed bytes twice: the second is a replay
-    const { signatureHeaders } = await import("@ugatit/shared/protocol");
+    const { signatureHeaders } = await import("@ugatit/contracts/protocol");
     const bytes = new TextEncoder().encode(body);
     const headers = await signatureHeaders("worker-test-secret-0123456789abcdef", "POST", "/v1/infer", bytes);
     const send = () => fetch(`${worker.url}/v1/infer`, { method: "POST", body: bytes, headers });

@@ -5,7 +5,19 @@
  * `ugatit translate` and `convert` read them) and the run's state as `__metadata__.ugatit_training`.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { type GeneratorConfig, type TorchTensor, toTfLayout, toTorchLayout } from "@ugatit/shared/model";
+import { DIRECTIONS } from "@ugatit/contracts/directions";
+import {
+  type GeneratorConfig,
+  type TorchTensor,
+  toTfLayout,
+  toTorchLayout,
+} from "@ugatit/model/architecture";
+import {
+  openWeightFile,
+  type SafetensorsTensor,
+  UGATIT_METADATA_KEY,
+  writeSafetensors,
+} from "@ugatit/model/checkpoints";
 import {
   type AdamState,
   type NetworkName,
@@ -13,13 +25,7 @@ import {
   networkShapes,
   type TrainingHyperparameters,
   type UgatitTrainer,
-} from "@ugatit/shared/train";
-import {
-  openWeightFile,
-  type SafetensorsTensor,
-  UGATIT_METADATA_KEY,
-  writeSafetensors,
-} from "@ugatit/shared/weights";
+} from "@ugatit/model/train";
 
 export const TRAINING_METADATA_KEY = "ugatit_training";
 
@@ -94,7 +100,7 @@ export async function saveCheckpoint(
     n_blocks: config.nBlocks,
     light: config.light,
     img_size: config.imgSize,
-    directions: ["A2B", "B2A"],
+    directions: [...DIRECTIONS],
   };
   await writeSafetensors(path, tensors, {
     [UGATIT_METADATA_KEY]: JSON.stringify(ugatit),

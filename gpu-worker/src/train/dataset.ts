@@ -5,8 +5,8 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { resizeBilinear, rgbToModelInput } from "@ugatit/shared/image";
-import { mulberry32 } from "@ugatit/shared/model";
+import { resizeBilinear, rgbToModelInput } from "@ugatit/contracts/image";
+import { mulberry32 } from "@ugatit/model/architecture";
 import { decodeImage } from "../image/index.ts";
 
 const IMAGE_FILE = /\.(png|jpe?g|webp)$/i;

@@ -10,7 +10,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs-core";
-import { resizeBilinear } from "@ugatit/shared/image";
+import { resizeBilinear } from "@ugatit/contracts/image";
 import { decodeImage, encodeImage } from "../image/index.ts";
 import { activateBackend } from "../runtime/backends.ts";
 import { listImages } from "./dataset.ts";

@@ -12,7 +12,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { resizeBilinear } from "@ugatit/shared/image";
+import { resizeBilinear } from "@ugatit/contracts/image";
 import sharp from "sharp";
 import { decodeImage } from "../image/index.ts";
 import { CROP_MARGIN } from "./dataset.ts";

@@ -1,4 +1,4 @@
-import type { IterationLosses } from "@ugatit/shared/train";
+import type { IterationLosses } from "@ugatit/model/train";
 
 function duration(seconds: number): string {
   if (!Number.isFinite(seconds)) return "?";

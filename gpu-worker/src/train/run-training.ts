@@ -2,8 +2,10 @@
 import { appendFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
-import type { GeneratorConfig } from "@ugatit/shared/model";
-import { exportGeneratorToOnnx } from "@ugatit/shared/onnx";
+import { DIRECTIONS } from "@ugatit/contracts/directions";
+import type { GeneratorConfig } from "@ugatit/model/architecture";
+import { convertCheckpoint, writeBytesAtomically, writeTorchCheckpoint } from "@ugatit/model/checkpoints";
+import { exportGeneratorToOnnx } from "@ugatit/model/onnx";
 import {
   type IterationLosses,
   initialNetworkWeights,
@@ -13,8 +15,7 @@ import {
   networkShapes,
   type TrainingHyperparameters,
   UgatitTrainer,
-} from "@ugatit/shared/train";
-import { convertCheckpoint, writeBytesAtomically, writeTorchCheckpoint } from "@ugatit/shared/weights";
+} from "@ugatit/model/train";
 import { decodeImage } from "../image/index.ts";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
 import { ImageDomain, listImages } from "./dataset.ts";
@@ -171,7 +172,7 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunRes
   }
   if (options.exportOnnx && trained) {
     await mkdir(options.exportOnnx, { recursive: true });
-    for (const direction of ["A2B", "B2A"] as const) {
+    for (const direction of DIRECTIONS) {
       const generator = trained.get(`gen${direction}`);
       if (!generator) throw new Error(`the run has no gen${direction}`);
       await writeBytesAtomically(

@@ -3,8 +3,8 @@
  * heatmap and image of its identity mapping, its translation and its cycle reconstruction.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { heatmapToRgb, modelOutputToRgb } from "@ugatit/shared/image";
-import type { Generator } from "@ugatit/shared/model";
+import { heatmapToRgb, modelOutputToRgb } from "@ugatit/contracts/image";
+import type { Generator } from "@ugatit/model/architecture";
 import { encodeImage } from "../image/index.ts";
 
 /** [tile rows of RGB, size² each] → one PNG with the tiles of a sample in a column. */

@@ -6,7 +6,7 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
-import { registerGlobalPoolGradient, registerMirrorPadGradient } from "@ugatit/shared/train";
+import { registerGlobalPoolGradient, registerMirrorPadGradient } from "@ugatit/model/train";
 import { build } from "esbuild";
 import { registerWasmTrainingKernels } from "./wasm-conv-gradients.ts";
 

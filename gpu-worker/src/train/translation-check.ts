@@ -3,9 +3,9 @@
  * translations a fixed domain classifier scores as the target domain, and how close the cycle comes back.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { modelOutputToRgb, rgbToModelInput } from "@ugatit/shared/image";
-import { Generator } from "@ugatit/shared/model";
-import { loadGenerator } from "@ugatit/shared/weights";
+import { modelOutputToRgb, rgbToModelInput } from "@ugatit/contracts/image";
+import { Generator } from "@ugatit/model/architecture";
+import { loadGenerator } from "@ugatit/model/checkpoints";
 import { type DomainClassifier, imageFeatures, probabilityB } from "./domain-classifier.ts";
 
 export interface DomainReport {

@@ -1,7 +1,7 @@
 /** @module The six networks of a training run from and to files: official checkpoints in, PyTorch zip out. */
-import type { GeneratorConfig } from "@ugatit/shared/model";
-import { DISCRIMINATORS, discriminatorConfig, type NetworkWeights } from "@ugatit/shared/train";
-import { loadDiscriminator, loadGenerator } from "@ugatit/shared/weights";
+import type { GeneratorConfig } from "@ugatit/model/architecture";
+import { loadDiscriminator, loadGenerator } from "@ugatit/model/checkpoints";
+import { DISCRIMINATORS, discriminatorConfig, type NetworkWeights } from "@ugatit/model/train";
 
 /** All six networks of an official checkpoint (zip or legacy), validated; the generators' config. */
 export async function loadNetworks(

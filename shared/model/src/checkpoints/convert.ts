@@ -1,0 +1,117 @@
+/** @module Converting a PyTorch checkpoint's generators to the project's safetensors format. */
+import { DIRECTIONS, type Direction } from "@ugatit/contracts/directions";
+import type { GeneratorConfig } from "../architecture/config.ts";
+import { describeGenerator, generatorParamShapes } from "../architecture/generator-spec.ts";
+import { CheckpointError } from "./errors.ts";
+import { type ResolvedGenerator, resolveGenerator } from "./load.ts";
+import { OFFICIAL_NETWORKS } from "./network.ts";
+import { openWeightFile } from "./open.ts";
+import { type SafetensorsTensor, writeSafetensors } from "./safetensors.ts";
+import type { WeightFile } from "./weight-file.ts";
+
+/** The `__metadata__` key holding the generator config as JSON. */
+export const UGATIT_METADATA_KEY = "ugatit";
+
+/** What `__metadata__.ugatit` holds (snake_case, as the official code names these options). */
+export interface UgatitMetadata {
+  ngf: number;
+  n_blocks: number;
+  light: boolean;
+  img_size: number | null;
+  directions: Direction[];
+}
+
+export interface ConvertOptions {
+  /** Defaults to the generators the checkpoint has; a bare state_dict needs exactly one, named here. */
+  directions?: Direction[];
+  /** Store float16 instead of float32 (half the size). */
+  fp16?: boolean;
+}
+
+export interface ConvertResult {
+  config: GeneratorConfig;
+  directions: Direction[];
+  source: WeightFile["format"];
+}
+
+/**
+ * Writes the generators of a checkpoint (PyTorch zip or legacy, or safetensors) as safetensors named
+ * `genA2B.<key>`, with the config in `__metadata__.ugatit`. Tensors are streamed one at a time.
+ *
+ * @example await convertCheckpoint("100000.pt", "selfie2anime.safetensors", { fp16: true });
+ */
+export async function convertCheckpoint(
+  input: string,
+  output: string,
+  options: ConvertOptions = {},
+): Promise<ConvertResult> {
+  const file = await openWeightFile(input);
+  try {
+    const directions = options.directions ?? directionsIn(file);
+    const generators = directions.map((direction) => resolveGenerator(file, direction));
+    const config = sameConfig(file, directions, generators);
+    const tensors = new Map<string, SafetensorsTensor>();
+    for (const [i, direction] of directions.entries()) {
+      const { prefix } = generators[i]!;
+      for (const [key, shape] of generatorParamShapes(config)) {
+        tensors.set(`gen${direction}.${key}`, { shape, data: () => file.read(prefix + key) });
+      }
+    }
+    const metadata: UgatitMetadata = {
+      ngf: config.ngf,
+      n_blocks: config.nBlocks,
+      light: config.light,
+      img_size: config.imgSize,
+      directions,
+    };
+    await writeSafetensors(output, tensors, { [UGATIT_METADATA_KEY]: JSON.stringify(metadata) }, options);
+    return { config, directions, source: file.format };
+  } finally {
+    await file.close();
+  }
+}
+
+function directionsIn(file: WeightFile): Direction[] {
+  const names = [...file.tensors.keys()];
+  const present = DIRECTIONS.filter((d) => names.some((n) => n.startsWith(`gen${d}.`)));
+  if (present.length > 0) return present;
+  if (OFFICIAL_NETWORKS.some((net) => names.some((n) => n.startsWith(`${net}.`)))) {
+    throw new CheckpointError(
+      "missing_direction",
+      file.file,
+      "missing direction: the checkpoint has no generator",
+    );
+  }
+  throw new CheckpointError(
+    "missing_direction",
+    file.file,
+    "missing direction: a bare generator state_dict has no direction; name it in options.directions",
+  );
+}
+
+function sameConfig(
+  file: WeightFile,
+  directions: Direction[],
+  generators: ResolvedGenerator[],
+): GeneratorConfig {
+  const [first, ...rest] = generators;
+  if (!first)
+    throw new CheckpointError("missing_direction", file.file, "missing direction: no direction requested");
+  if (first.bare && directions.length > 1) {
+    throw new CheckpointError(
+      "missing_direction",
+      file.file,
+      `missing direction: a bare generator state_dict is one generator, not ${directions.join(" and ")}`,
+    );
+  }
+  for (const [i, other] of rest.entries()) {
+    if (describeGenerator(other.config) !== describeGenerator(first.config)) {
+      throw new CheckpointError(
+        "wrong_shape",
+        file.file,
+        `wrong shape: gen${directions[i + 1]} is ${describeGenerator(other.config)} but gen${directions[0]} is ${describeGenerator(first.config)}`,
+      );
+    }
+  }
+  return first.config;
+}

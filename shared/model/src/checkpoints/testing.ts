@@ -1,0 +1,60 @@
+/** @module Fixture paths and assertions shared by this folder's tests. */
+import { createHash } from "node:crypto";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect } from "vitest";
+import { CheckpointError, type CheckpointErrorCode } from "./errors.ts";
+
+export const PARITY = fileURLToPath(new URL("../../../../test/fixtures/ugatit-parity/", import.meta.url));
+export const CHECKPOINTS = fileURLToPath(new URL("../../../../test/fixtures/checkpoints/", import.meta.url));
+
+/** What make_checkpoints.py recorded for each floating-point tensor, read with torch. */
+export interface ReferenceTensor {
+  shape: number[];
+  dtype: string;
+  /** Of the tensor's float32 values (torch's `.float()`), little-endian. */
+  sha256: string;
+  sum: number;
+  first: number[];
+}
+
+export async function reference(): Promise<Record<string, Record<string, ReferenceTensor>>> {
+  return JSON.parse(await readFile(join(CHECKPOINTS, "reference.json"), "utf8"));
+}
+
+export function sha256(data: Float32Array): string {
+  return createHash("sha256")
+    .update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
+    .digest("hex");
+}
+
+/** A scratch folder for files a test makes; `remove` deletes it. */
+export async function scratch(): Promise<{ path(name: string): string; remove(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), "weights-test-"));
+  return { path: (name) => join(dir, name), remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Awaits a rejection and checks it is a CheckpointError with `code`, whose message is one line
+ * starting with the file's name and matching `pattern`.
+ */
+export async function expectCheckpointError(
+  promise: Promise<unknown>,
+  code: CheckpointErrorCode,
+  file: string,
+  pattern?: RegExp,
+): Promise<CheckpointError> {
+  const error = await promise.then(
+    () => expect.fail(`expected a ${code} CheckpointError`),
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(CheckpointError);
+  const checkpointError = error as CheckpointError;
+  expect({ code: checkpointError.code, message: checkpointError.message }).toMatchObject({ code });
+  expect(checkpointError.message).not.toMatch(/[\r\n]/);
+  expect(checkpointError.message.startsWith(`${file}: `)).toBe(true);
+  if (pattern) expect(checkpointError.message).toMatch(pattern);
+  return checkpointError;
+}

@@ -1,0 +1,13 @@
+/**
+ * @module The generator as an ONNX model, recorded from the model definition in `../model` (no second
+ * copy of the architecture) by `onnxOps` on an `OnnxGraph`, written with a small protobuf writer; and its
+ * metadata read back.
+ */
+
+export { ONNX_INPUT, ONNX_OUTPUTS } from "@ugatit/contracts/onnx-io";
+export { exportGeneratorToOnnx, type OnnxExportOptions } from "./export-generator.ts";
+export { OnnxGraph, type Value } from "./graph-builder.ts";
+export { OnnxModelError, type OnnxModelInfo, readOnnxModelInfo } from "./metadata.ts";
+export { onnxOps } from "./onnx-ops.ts";
+export { DataType } from "./onnx-proto.ts";
+export { type ProtoField, protoFields } from "./protobuf.ts";

@@ -1,0 +1,117 @@
+/** @module The model configuration an exported ONNX file carries in its `metadata_props`, and reading it back. */
+
+import type { Direction } from "@ugatit/contracts/directions";
+import type { GeneratorConfig } from "../architecture/config.ts";
+import type { ByteSource } from "../checkpoints/byte-source.ts";
+import { MODEL_FIELDS } from "./onnx-proto.ts";
+import { ProtoFormatError, protoFields, readVarint } from "./protobuf.ts";
+
+/** What an exported generator says about itself. */
+export interface OnnxModelInfo {
+  config: GeneratorConfig;
+  direction: Direction;
+  parameters: number;
+  /** Exported from a development checkpoint that was never trained. */
+  untrained: boolean;
+}
+
+export class OnnxModelError extends Error {
+  override name = "OnnxModelError";
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
+    super(`${file}: ${detail}`);
+  }
+}
+
+/** `metadata_props` of an export (snake_case, as the official code names these options). */
+export function onnxMetadataProps(info: OnnxModelInfo): Record<string, string> {
+  const { config } = info;
+  return {
+    model: "ugatit-generator",
+    direction: info.direction,
+    ngf: String(config.ngf),
+    n_blocks: String(config.nBlocks),
+    light: String(config.light),
+    img_size: config.imgSize === null ? "" : String(config.imgSize),
+    parameters: String(info.parameters),
+    untrained: String(info.untrained),
+  };
+}
+
+function infoFromProps(props: Map<string, string>, file: string): OnnxModelInfo {
+  if (props.get("model") !== "ugatit-generator") {
+    throw new OnnxModelError(file, "not a U-GAT-IT generator exported by ugatit convert (no model metadata)");
+  }
+  const int = (key: string) => {
+    const n = Number(props.get(key));
+    if (!Number.isSafeInteger(n) || n <= 0)
+      throw new OnnxModelError(file, `metadata ${key} is not a positive integer`);
+    return n;
+  };
+  const direction = props.get("direction");
+  if (direction !== "A2B" && direction !== "B2A")
+    throw new OnnxModelError(file, "metadata direction is not A2B or B2A");
+  const light = props.get("light") === "true";
+  return {
+    config: { ngf: int("ngf"), nBlocks: int("n_blocks"), light, imgSize: light ? null : int("img_size") },
+    direction,
+    parameters: int("parameters"),
+    untrained: props.get("untrained") === "true",
+  };
+}
+
+/** Largest metadata entry read; anything bigger is not ours. */
+const MAX_ENTRY = 1 << 20;
+
+/**
+ * Reads the configuration from an ONNX file's `metadata_props`, walking the ModelProto's top-level fields
+ * with small reads (the graph, gigabytes for a full model, is skipped, not read).
+ */
+export async function readOnnxModelInfo(source: ByteSource, file: string): Promise<OnnxModelInfo> {
+  const props = new Map<string, string>();
+  const text = new TextDecoder();
+  let at = 0;
+  try {
+    while (at < source.size) {
+      const head = new Uint8Array(Math.min(20, source.size - at));
+      await source.readInto(head, at);
+      const key = readVarint(head, 0);
+      const field = Number(key.value >> 3n);
+      const wire = Number(key.value & 7n);
+      if (wire === 0) {
+        at += readVarint(head, key.next).next;
+      } else if (wire === 2) {
+        const len = readVarint(head, key.next);
+        const start = at + len.next;
+        const length = Number(len.value);
+        if (start + length > source.size)
+          throw new OnnxModelError(file, "truncated: a field runs past the end of the file");
+        if (field === MODEL_FIELDS.metadataProps) {
+          if (length > MAX_ENTRY) throw new OnnxModelError(file, "a metadata entry is implausibly large");
+          const entry = new Uint8Array(length);
+          await source.readInto(entry, start);
+          let k = "";
+          let v = "";
+          for (const f of protoFields(entry)) {
+            const s = text.decode(entry.subarray(f.offset, f.offset + f.length));
+            if (f.field === 1) k = s;
+            if (f.field === 2) v = s;
+          }
+          props.set(k, v);
+        }
+        at = start + length;
+      } else if (wire === 5 || wire === 1) {
+        at += key.next + (wire === 5 ? 4 : 8);
+      } else {
+        throw new ProtoFormatError(`unsupported protobuf wire type ${wire}`);
+      }
+    }
+  } catch (error) {
+    if (error instanceof ProtoFormatError)
+      throw new OnnxModelError(file, `not an ONNX model (${error.message})`);
+    throw error;
+  }
+  return infoFromProps(props, file);
+}
