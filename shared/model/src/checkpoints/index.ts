@@ -19,6 +19,7 @@ export {
   type LoadedGenerator,
   loadDiscriminator,
   loadGenerator,
+  readGenerator,
 } from "./load.ts";
 export { openWeightFile } from "./open.ts";
 export { type SafetensorsTensor, type WriteSafetensorsOptions, writeSafetensors } from "./safetensors.ts";

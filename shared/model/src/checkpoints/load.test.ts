@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { TorchWeights } from "../architecture/params.ts";
 import { convertCheckpoint } from "./convert.ts";
-import { loadDiscriminator, loadGenerator } from "./load.ts";
+import { loadDiscriminator, loadGenerator, readGenerator } from "./load.ts";
+import { openWeightFile } from "./open.ts";
+import { writeSafetensors } from "./safetensors.ts";
 import { CHECKPOINTS, expectCheckpointError, PARITY, scratch } from "./testing.ts";
 import { writeTorchCheckpoint } from "./torch-zip-writer.ts";
 
@@ -34,6 +36,27 @@ describe("loadGenerator", () => {
     const converted = await loadGenerator(dir.path("light64.safetensors"), "A2B");
     expect(converted.source).toBe("safetensors");
     expect(converted.weights).toEqual(generator);
+  });
+
+  test("one open file gives both directions, and says whether it is bare or marked untrained", async () => {
+    const tensors = new Map(
+      ["genA2B", "genB2A"].flatMap((net) =>
+        [...generator].map(([name, t]) => [`${net}.${name}`, t] as const),
+      ),
+    );
+    await writeSafetensors(dir.path("untrained.safetensors"), tensors, { untrained: "true" });
+    const file = await openWeightFile(dir.path("untrained.safetensors"));
+    try {
+      const [a2b, b2a] = [await readGenerator(file, "A2B"), await readGenerator(file, "B2A")];
+      expect([a2b.bare, a2b.untrained, b2a.bare, b2a.untrained]).toEqual([false, true, false, true]);
+      expect(b2a.weights).toEqual(generator);
+    } finally {
+      await file.close();
+    }
+    const bare = await loadGenerator(`${CHECKPOINTS}genA2B_bare.pt`, "B2A");
+    expect([bare.bare, bare.untrained]).toEqual([true, false]);
+    const official = await loadGenerator(`${PARITY}light64.pt`, "B2A");
+    expect([official.bare, official.untrained]).toEqual([false, false]);
   });
 
   test("a missing key is named, with its expected shape", async () => {

@@ -16,6 +16,10 @@ export interface LoadedGenerator {
   /** Bare PyTorch names (`DownBlock.1.weight`), PyTorch layouts. */
   weights: TorchWeights;
   source: WeightFile["format"];
+  /** From a bare state_dict, which has no direction of its own: any direction gives it. */
+  bare: boolean;
+  /** The file says it was never trained (development safetensors carry `untrained: true`). */
+  untrained: boolean;
 }
 
 export interface LoadedDiscriminator {
@@ -55,15 +59,28 @@ export function resolveGenerator(file: WeightFile, direction: Direction): Resolv
 export async function loadGenerator(path: string, direction: Direction): Promise<LoadedGenerator> {
   const file = await openWeightFile(path);
   try {
-    const { prefix, config } = resolveGenerator(file, direction);
-    return {
-      config,
-      weights: await readNetwork(file, prefix, generatorParamShapes(config)),
-      source: file.format,
-    };
+    return await readGenerator(file, direction);
   } finally {
     await file.close();
   }
+}
+
+/**
+ * {@link loadGenerator} on a file already open, so one open serves both directions and the file's metadata.
+ *
+ * @example
+ * const file = await openWeightFile("light64.pt");
+ * try { for (const d of DIRECTIONS) generators.push(await readGenerator(file, d)) } finally { await file.close() }
+ */
+export async function readGenerator(file: WeightFile, direction: Direction): Promise<LoadedGenerator> {
+  const { prefix, bare, config } = resolveGenerator(file, direction);
+  return {
+    config,
+    weights: await readNetwork(file, prefix, generatorParamShapes(config)),
+    source: file.format,
+    bare,
+    untrained: file.metadata.untrained === "true",
+  };
 }
 
 /** Loads one discriminator (with its spectral-norm `weight_orig`, `weight_u`, `weight_v`), validated. */
