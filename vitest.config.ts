@@ -13,6 +13,7 @@ export default defineConfig({
             "infra/**/*.test.ts",
             "edge/browser/**/*.test.ts",
             "test/**/*.test.ts",
+            "bench/**/*.test.ts",
           ],
           testTimeout: 120_000,
           hookTimeout: 120_000,

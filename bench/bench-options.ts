@@ -1,7 +1,7 @@
 /** @module `npm run bench`'s options: parsed, checked, and explained by `--help`. */
 import { parseArgs } from "node:util";
-import { BACKEND_NAMES } from "../runtime/backends.ts";
-import { DEFAULT_PYTHON } from "./torch-bench.ts";
+import { BACKEND_NAMES } from "../gpu-worker/src/runtime/backends.ts";
+import { DEFAULT_PYTHON } from "./generator/torch-bench.ts";
 
 export const SUITES = ["generator", "worker", "train", "edge"] as const;
 const MODELS = ["light", "full"] as const;

@@ -1,15 +1,22 @@
+/** @module `npm run bench`: the suites the options name, reported as Markdown on stdout and as .md and .json in --out. */
 import { execFile } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
-import { benchEdge, type EdgeBenchResult, edgeTable } from "../../../edge/bench/edge-bench.ts";
-import { presentBackends } from "../runtime/backends.ts";
+import { presentBackends } from "../gpu-worker/src/runtime/backends.ts";
 import { BENCH_USAGE, type BenchOptions, BenchUsageError, parseBenchOptions } from "./bench-options.ts";
-import { type BenchCase, type BenchResult, measure } from "./measure.ts";
-import { measureTorch, torchMissing } from "./torch-bench.ts";
-import { benchTraining, measureTraining, type TrainBenchCase, type TrainBenchResult } from "./train-bench.ts";
-import { benchWorker, type WorkerBenchResult, workerTable } from "./worker-bench.ts";
+import { benchEdge, type EdgeBenchResult, edgeTable } from "./edge/edge-bench.ts";
+import { generatorRatios, generatorTable } from "./generator/generator-table.ts";
+import { type BenchCase, type BenchResult, measure } from "./generator/measure.ts";
+import { measureTorch, torchMissing } from "./generator/torch-bench.ts";
+import {
+  benchTraining,
+  measureTraining,
+  type TrainBenchCase,
+  type TrainBenchResult,
+} from "./train/train-bench.ts";
+import { benchWorker, type WorkerBenchResult, workerTable } from "./worker/worker-bench.ts";
 
 const run = promisify(execFile);
 
@@ -18,47 +25,6 @@ async function measureInChild(c: BenchCase, budgetMs: number): Promise<BenchResu
   const args = ["--import", "tsx", import.meta.filename, "--child", JSON.stringify({ ...c, budgetMs })];
   const { stdout } = await run(process.execPath, args, { maxBuffer: 1 << 20 });
   return JSON.parse(stdout.trim().split("\n").at(-1) as string) as BenchResult;
-}
-
-function table(results: BenchResult[]): string {
-  const header =
-    "| model | backend | size | batch | params | GFLOP/img | ms/img | img/s | GFLOP/s | peak RSS MB | runs |";
-  const rule = "|---|---|---|---|---|---|---|---|---|---|---|";
-  const rows = results.map((r) =>
-    [
-      r.model,
-      r.detail ? `${r.backend} (${r.detail})` : r.backend,
-      `${r.size}²`,
-      r.batch,
-      r.params.toLocaleString("en-US"),
-      r.gflopPerImage.toFixed(1),
-      r.msPerImage.toFixed(0),
-      r.imagesPerSecond.toFixed(2),
-      r.gflops.toFixed(1),
-      r.peakRssMb.toFixed(0),
-      r.runs,
-    ].join(" | "),
-  );
-  return [header, rule, ...rows.map((r) => `| ${r} |`)].join("\n");
-}
-
-/** ONNX Runtime's time against PyTorch's and TF.js WASM's, same model and batch, this run. */
-function ratios(results: BenchResult[]): string[] {
-  const lines: string[] = [];
-  for (const onnx of results.filter((r) => r.backend === "onnx")) {
-    const same = (backend: string) =>
-      results.find((r) => r.backend === backend && r.model === onnx.model && r.batch === onnx.batch);
-    const parts = [`${onnx.model} batch ${onnx.batch}: ONNX Runtime ${onnx.msPerImage.toFixed(0)} ms/img`];
-    for (const [name, backend] of [
-      ["PyTorch", "pytorch"],
-      ["TF.js WASM", "wasm"],
-    ] as const) {
-      const other = same(backend);
-      if (other) parts.push(`${(onnx.msPerImage / other.msPerImage).toFixed(2)}× ${name}'s time`);
-    }
-    lines.push(`- ${parts.join(", ")}`);
-  }
-  return lines;
 }
 
 async function main(): Promise<void> {
@@ -155,10 +121,10 @@ async function main(): Promise<void> {
   }
   const sections = [];
   if (results.length) {
-    const compared = ratios(results);
+    const compared = generatorRatios(results);
     sections.push(
       [
-        `Generators (official configuration: ngf 64, 4 blocks), ${size}²\n\n${table(results)}`,
+        `Generators (official configuration: ngf 64, 4 blocks), ${size}²\n\n${generatorTable(results)}`,
         ...(compared.length ? [compared.join("\n")] : []),
         `Load average before the first row: ${loadBefore.toFixed(1)} (1 min, ${availableParallelism()} cores)${loadBefore >= 0.5 ? ": other processes were running, so every row is slower than on a quiet machine, PyTorch's most" : ""}.`,
         ...(notes.length ? [notes.join("\n")] : []),

@@ -95,7 +95,7 @@ export const edgeProjects: TestProjectInlineConfiguration[] = [
   {
     test: {
       name: "edge-scripts",
-      include: ["edge/scripts/**/*.test.ts", "edge/bench/**/*.test.ts"],
+      include: ["edge/scripts/**/*.test.ts"],
       testTimeout: 120_000,
       hookTimeout: 120_000,
       pool: "forks",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { WorkerEnv } from "../gpu-worker/src/config/worker-config.ts";
+import { WorkerEnv } from "../gpu-worker/src/server/config/worker-config.ts";
 import { isWorkerEnvName, WORKER_ENV, workerEnvDefault } from "./worker-env.ts";
 
 describe("WORKER_ENV", () => {

@@ -12,8 +12,8 @@ import { loadGenerator } from "@ugatit/model/checkpoints";
 import { exportGeneratorToOnnx } from "@ugatit/model/onnx";
 import { describe, expect, it } from "vitest";
 import { decodeImage } from "../gpu-worker/src/image/index.ts";
-import { Translator } from "../gpu-worker/src/inference/translator.ts";
 import { presentBackends } from "../gpu-worker/src/runtime/backends.ts";
+import { loadTranslator } from "../gpu-worker/src/runtime/create-translator.ts";
 import { readNpy } from "./helpers/npy.ts";
 import { FIXTURES } from "./helpers/reference.ts";
 
@@ -83,7 +83,7 @@ describe("parity with the official PyTorch implementation", () => {
   ])("$c.name $direction on $backend", async ({ c, direction, backend }) => {
     const d = c.directions[direction];
     const onnxFile = backend === "onnx-file";
-    const translator = await Translator.load({
+    const translator = await loadTranslator({
       checkpoint: onnxFile ? await exportedOnnx(c, direction) : join(PARITY, c.checkpoint),
       direction,
       size: c.light ? c.img_size : undefined,

@@ -1,7 +1,7 @@
 /** @module The benchmark's Worker: the edge, with a bare Hono route beside it in the same Worker for the ratio. */
 import { Hono } from "hono";
-import edge from "../src/index.ts";
-import type { JobMessage } from "../src/translations/job-queue.ts";
+import edge from "../../edge/src/index.ts";
+import type { JobMessage } from "../../edge/src/translations/job-queue.ts";
 
 // A Worker module exports only handlers: the benchmark spells this path too.
 const BARE_PATH = "/bench/bare";

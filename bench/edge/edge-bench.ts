@@ -6,13 +6,13 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { workerConfigFromEnv } from "../../gpu-worker/src/config/worker-config.ts";
+import { startLocalEdge } from "../../edge/scripts/local-edge.ts";
+import { applyMigrations, executeD1, REPO_ROOT } from "../../edge/scripts/wrangler-d1.ts";
+import { newApiKey } from "../../edge/src/keys/api-key.ts";
+import { keyStatements } from "../../edge/src/keys/key-statements.ts";
+import { workerConfigFromEnv } from "../../gpu-worker/src/server/config/worker-config.ts";
 import { startWorker } from "../../gpu-worker/src/server/worker-server.ts";
 import { startLocalS3 } from "../../infra/local/s3-server.ts";
-import { startLocalEdge } from "../scripts/local-edge.ts";
-import { applyMigrations, executeD1, REPO_ROOT } from "../scripts/wrangler-d1.ts";
-import { newApiKey } from "../src/keys/api-key.ts";
-import { keyStatements } from "../src/keys/key-statements.ts";
 
 export interface EdgeBenchResult {
   route: string;
@@ -75,7 +75,7 @@ export async function benchEdge(options: {
       { persistTo },
     );
     const edge = await startLocalEdge({
-      entrypoint: join(REPO_ROOT, "edge/bench/bench-worker.ts"),
+      entrypoint: join(REPO_ROOT, "bench/edge/bench-worker.ts"),
       persistTo,
       vars: {
         WORKER_URL: worker.url,

@@ -8,7 +8,7 @@ import {
   type TorchWeights,
 } from "@ugatit/model/architecture";
 import { exportGeneratorToOnnx } from "@ugatit/model/onnx";
-import { activateBackend } from "../runtime/backends.ts";
+import { activateBackend } from "../../gpu-worker/src/runtime/backends.ts";
 
 export interface BenchCase {
   model: "light" | "full";
@@ -64,7 +64,7 @@ interface Forward {
 /** One forward of a random batch, on ONNX Runtime (the graph exported in memory) or a TF.js backend. */
 async function forwardOn(c: BenchCase, config: GeneratorConfig, weights: TorchWeights): Promise<Forward> {
   if (c.backend === "onnx") {
-    const { createSession } = await import("../onnx/session.ts");
+    const { createSession } = await import("../../gpu-worker/src/runtime/onnx/session.ts");
     const { Tensor } = await import("onnxruntime-node");
     const { session, provider } = await createSession(
       exportGeneratorToOnnx(config, weights, { direction: "A2B" }),

@@ -4,8 +4,8 @@ import { promisify } from "node:util";
 import * as tf from "@tensorflow/tfjs-core";
 import type { GeneratorConfig } from "@ugatit/model/architecture";
 import { initialNetworkWeights, Networks, OFFICIAL_DEFAULTS, UgatitTrainer } from "@ugatit/model/train";
-import { prepareTraining } from "../train/tfjs-gradients.ts";
-import { activateTrainingBackend } from "../train/training-backend.ts";
+import { prepareTraining } from "../../gpu-worker/src/train/tfjs-gradients.ts";
+import { activateTrainingBackend } from "../../gpu-worker/src/train/training-backend.ts";
 
 export interface TrainBenchCase {
   /** `demo`: the shipped demo model's configuration; `light256`: the official light model at 256². */

@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { signatureHeaders } from "@ugatit/contracts/protocol";
-import { startLocalS3 } from "../../../infra/local/s3-server.ts";
-import { workerConfigFromEnv } from "../config/worker-config.ts";
-import { startWorker } from "../server/worker-server.ts";
+import { workerConfigFromEnv } from "../../gpu-worker/src/server/config/worker-config.ts";
+import { startWorker } from "../../gpu-worker/src/server/worker-server.ts";
+import { startLocalS3 } from "../../infra/local/s3-server.ts";
 
 export interface WorkerBenchResult {
   concurrency: number;

@@ -3,7 +3,6 @@ import { DIRECTIONS, type Direction } from "@ugatit/contracts/directions";
 import { describeGenerator } from "@ugatit/model/architecture";
 import { convertCheckpoint, loadGenerator } from "@ugatit/model/checkpoints";
 import { exportGeneratorToOnnx } from "@ugatit/model/onnx";
-import { isUntrained } from "../models/model-registry.ts";
 import { oneOf, parseCommandLine, required } from "./args.ts";
 import { assertOutputFolder, writeFileAtomic } from "./files.ts";
 import { UsageError } from "./usage-error.ts";
@@ -54,8 +53,7 @@ export async function convertCommand(argv: string[]): Promise<number> {
       throw new UsageError("an ONNX model holds one generator: --direction A2B or B2A");
     // a bare state_dict gives its generator for either direction, and is served as A2B
     const chosen: Direction = direction ?? "A2B";
-    const { config, weights, source } = await loadGenerator(checkpoint, chosen);
-    const untrained = await isUntrained(checkpoint);
+    const { config, weights, source, untrained } = await loadGenerator(checkpoint, chosen);
     await writeFileAtomic(
       output,
       exportGeneratorToOnnx(config, weights, { direction: chosen, fp16: values.fp16, untrained }),

@@ -5,7 +5,7 @@ import {
   openWeightFile,
   type WeightFile,
 } from "@ugatit/model/checkpoints";
-import { isOnnxFile, readOnnxFileInfo } from "../onnx/onnx-file.ts";
+import { isOnnxFile, readOnnxFileInfo } from "../runtime/onnx/onnx-file.ts";
 import { parseCommandLine } from "./args.ts";
 import { UsageError } from "./usage-error.ts";
 

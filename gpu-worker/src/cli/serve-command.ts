@@ -1,4 +1,4 @@
-import { workerConfigFromEnv } from "../config/worker-config.ts";
+import { workerConfigFromEnv } from "../server/config/worker-config.ts";
 import { startWorker } from "../server/worker-server.ts";
 import { parseCommandLine } from "./args.ts";
 

@@ -1,7 +1,7 @@
 import { DIRECTIONS } from "@ugatit/contracts/directions";
 import { heatmapToRgb } from "@ugatit/contracts/image";
 import { decodeImage, encodeImage, formatFromPath } from "../image/index.ts";
-import { Translator } from "../inference/translator.ts";
+import { loadTranslator } from "../runtime/create-translator.ts";
 import { oneOf, parseCommandLine, positiveInteger, required } from "./args.ts";
 import { assertOutputFolder, readUserFile, writeFileAtomic } from "./files.ts";
 
@@ -33,7 +33,7 @@ export async function translateCommand(argv: string[]): Promise<number> {
   if (values.heatmap !== undefined) await assertOutputFolder(values.heatmap, "--heatmap");
   const input = await decodeImage(await readUserFile(inputPath, "--input"));
 
-  const translator = await Translator.load({ checkpoint, direction, size, backend: values.backend });
+  const translator = await loadTranslator({ checkpoint, direction, size, backend: values.backend });
   try {
     const started = performance.now();
     const [result] = await translator.translate([input]);

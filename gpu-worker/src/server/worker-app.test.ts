@@ -1,11 +1,12 @@
 import { ReplayGuard } from "@ugatit/contracts/protocol";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
-import { BatcherPool } from "../batching/batcher-pool.ts";
-import { ModelRegistry } from "../models/model-registry.ts";
-import { ObjectStore } from "../storage/object-store.ts";
-import { WorkerMetrics } from "./metrics.ts";
-import { createWorkerApp, type WorkerState } from "./worker-app.ts";
+import { BatcherPool } from "./batching/batcher-pool.ts";
+import type { WorkerState } from "./context.ts";
+import { WorkerMetrics } from "./metrics/worker-metrics.ts";
+import { ModelRegistry } from "./models/model-registry.ts";
+import { ObjectStore } from "./storage/object-store.ts";
+import { createWorkerApp } from "./worker-app.ts";
 
 function app(state: WorkerState) {
   return createWorkerApp({

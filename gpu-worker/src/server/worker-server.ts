@@ -3,14 +3,15 @@ import { serve } from "@hono/node-server";
 import { version_core as tfjsVersion } from "@tensorflow/tfjs-core";
 import { ReplayGuard } from "@ugatit/contracts/protocol";
 import pino, { type Logger } from "pino";
-import { BatcherPool } from "../batching/batcher-pool.ts";
-import type { WorkerConfig } from "../config/worker-config.ts";
-import { ModelRegistry } from "../models/model-registry.ts";
-import { parseModelSpecs } from "../models/model-spec.ts";
 import { activateBackend } from "../runtime/backends.ts";
-import { ObjectStore } from "../storage/object-store.ts";
-import { WorkerMetrics } from "./metrics.ts";
-import { createWorkerApp, type WorkerState } from "./worker-app.ts";
+import { BatcherPool } from "./batching/batcher-pool.ts";
+import type { WorkerConfig } from "./config/worker-config.ts";
+import type { WorkerState } from "./context.ts";
+import { WorkerMetrics } from "./metrics/worker-metrics.ts";
+import { ModelRegistry } from "./models/model-registry.ts";
+import { parseModelSpecs } from "./models/model-spec.ts";
+import { ObjectStore } from "./storage/object-store.ts";
+import { createWorkerApp } from "./worker-app.ts";
 
 async function onnxRuntimeVersion(): Promise<string> {
   return (await import("onnxruntime-node")).env.versions.node ?? "unknown";

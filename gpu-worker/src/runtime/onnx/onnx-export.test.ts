@@ -23,8 +23,8 @@ import {
 } from "@ugatit/model/onnx";
 import { InferenceSession, Tensor } from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
-import { useBackend } from "../../../test/helpers/backends.ts";
-import { FIXTURES, maxRelativeError, referenceCase, toNhwc } from "../../../test/helpers/reference.ts";
+import { useBackend } from "../../../../test/helpers/backends.ts";
+import { FIXTURES, maxRelativeError, referenceCase, toNhwc } from "../../../../test/helpers/reference.ts";
 
 const PARITY = resolve(FIXTURES, "ugatit-parity");
 

@@ -1,4 +1,4 @@
-import { open } from "node:fs/promises";
+import { open, readFile } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import { type OnnxModelInfo, readOnnxModelInfo } from "@ugatit/model/onnx";
 
@@ -7,11 +7,21 @@ export function isOnnxFile(path: string): boolean {
   return extname(path).toLowerCase() === ".onnx";
 }
 
+/** An exported model held whole: the bytes a session runs and a client downloads, and what they say. */
+export interface OnnxModel {
+  bytes: Uint8Array<ArrayBuffer>;
+  info: OnnxModelInfo;
+}
+
+function unreadable(path: string) {
+  return (error: NodeJS.ErrnoException): never => {
+    throw new Error(`${basename(path)}: unreadable (${error.code ?? error.message})`);
+  };
+}
+
 /** The configuration an exported ONNX model carries, read from the head of the file. */
 export async function readOnnxFileInfo(path: string): Promise<OnnxModelInfo> {
-  const fh = await open(path, "r").catch((error: NodeJS.ErrnoException) => {
-    throw new Error(`${basename(path)}: unreadable (${error.code ?? error.message})`);
-  });
+  const fh = await open(path, "r").catch(unreadable(path));
   try {
     const { size } = await fh.stat();
     return await readOnnxModelInfo(
@@ -27,4 +37,25 @@ export async function readOnnxFileInfo(path: string): Promise<OnnxModelInfo> {
   } finally {
     await fh.close();
   }
+}
+
+/** An exported model already in memory (`file` names it in messages). */
+export async function onnxModelFromBytes(bytes: Uint8Array<ArrayBuffer>, file: string): Promise<OnnxModel> {
+  const info = await readOnnxModelInfo(
+    {
+      size: bytes.length,
+      async readInto(target, position) {
+        if (position + target.length > bytes.length) throw new Error(`${file}: truncated`);
+        target.set(bytes.subarray(position, position + target.length));
+      },
+    },
+    file,
+  );
+  return { bytes, info };
+}
+
+/** An exported model file, read once, whole. */
+export async function readOnnxFile(path: string): Promise<OnnxModel> {
+  const bytes = new Uint8Array(await readFile(path).catch(unreadable(path)));
+  return onnxModelFromBytes(bytes, basename(path));
 }

@@ -1,9 +1,10 @@
+import type { Direction } from "@ugatit/contracts/directions";
 import { toChannelsFirst, toChannelsLast } from "@ugatit/contracts/image";
 import type { GeneratorConfig } from "@ugatit/model/architecture";
 import { ONNX_INPUT, ONNX_OUTPUTS } from "@ugatit/model/onnx";
 import { Tensor } from "onnxruntime-node";
-import { toModelBatch, toTranslations } from "../inference/model-io.ts";
-import type { Direction, RgbImage, Translation, Translator } from "../inference/translator.ts";
+import { toModelBatch, toTranslations } from "../model-io.ts";
+import type { RgbImage, Translation, Translator } from "../translator.ts";
 import { createSession, type ExecutionProvider, type OnnxSession } from "./session.ts";
 
 /** A generator exported to ONNX, on ONNX Runtime's best present execution provider. */

@@ -1,8 +1,9 @@
 import * as tf from "@tensorflow/tfjs-core";
+import type { Direction } from "@ugatit/contracts/directions";
 import type { Generator, GeneratorConfig } from "@ugatit/model/architecture";
-import type { BackendName } from "../runtime/backends.ts";
-import { toModelBatch, toTranslations } from "./model-io.ts";
-import type { Direction, RgbImage, Translation, Translator } from "./translator.ts";
+import type { BackendName } from "../backends.ts";
+import { toModelBatch, toTranslations } from "../model-io.ts";
+import type { RgbImage, Translation, Translator } from "../translator.ts";
 
 /** A generator on the active TF.js backend. */
 export class TfjsTranslator implements Translator {

@@ -1,5 +1,5 @@
 import type { Direction } from "@ugatit/contracts/protocol";
-import type { RgbImage, Translation, Translator } from "../inference/translator.ts";
+import type { RgbImage, Translation, Translator } from "../../runtime/translator.ts";
 import { type BatcherOptions, ComputeGate, DynamicBatcher } from "./dynamic-batcher.ts";
 
 /** One dynamic batcher per model and direction, all sharing one compute gate. */

@@ -1,13 +1,13 @@
 import { heatmapToRgb, ImageError, type ImageFormat } from "@ugatit/contracts/image";
 import type { InferRequest, InferResponse } from "@ugatit/contracts/protocol";
+import { decodeImage, encodeImage } from "../../image/index.ts";
 import type { BatcherPool } from "../batching/batcher-pool.ts";
 import { DroppedError, QueueFullError } from "../batching/dynamic-batcher.ts";
-import { decodeImage, encodeImage } from "../image/index.ts";
 import type { ModelRegistry } from "../models/model-registry.ts";
-import { problems } from "../server/problems.ts";
+import { ClientGoneError, problems } from "../problems/problems.ts";
 import { type ObjectStore, StorageError } from "../storage/object-store.ts";
 import { writeAllOrNone } from "../storage/write-all-or-none.ts";
-import { toModelSize } from "./preprocess.ts";
+import { toModelSize } from "./model-size.ts";
 
 export interface InferDeps {
   registry: ModelRegistry;
@@ -21,11 +21,6 @@ const CONTENT_TYPES: Record<ImageFormat, string> = {
   jpeg: "image/jpeg",
   webp: "image/webp",
 };
-
-/** The request ended before its work did: the deadline passed (504) or the client left. */
-export class ClientGoneError extends Error {
-  override name = "ClientGoneError";
-}
 
 function isTimeout(reason: unknown): boolean {
   return reason instanceof DOMException && reason.name === "TimeoutError";

@@ -1,6 +1,7 @@
+/** @module Making an upload the model's size: the request's resize policy, PIL-exact bilinear. */
 import { resizeBilinear } from "@ugatit/contracts/image";
 import type { ResizePolicy } from "@ugatit/contracts/protocol";
-import type { RgbImage } from "./translator.ts";
+import type { RgbImage } from "../../runtime/translator.ts";
 
 /** The centred square of an image, its side the shorter of width and height. */
 export function cropCentreSquare(img: RgbImage): RgbImage {

@@ -2,6 +2,11 @@ import { ProblemError as HttpProblem, problem } from "@ugatit/contracts/protocol
 
 export { HttpProblem };
 
+/** The request ended before its work did: the client left (answered 499, which nobody reads). */
+export class ClientGoneError extends Error {
+  override name = "ClientGoneError";
+}
+
 export const problems = {
   unsigned: (detail: string) =>
     new HttpProblem(problem("unauthorized", 401, "Request signature refused", detail)),

@@ -1,0 +1,23 @@
+/** @module GET /healthz: the process answers; which backend and versions it runs, and whether it drains. */
+import { createRouter, type WorkerState } from "../context.ts";
+import type { ModelRegistry } from "../models/model-registry.ts";
+import { methodNotAllowed } from "../problems/respond.ts";
+
+export function healthzRoute(deps: {
+  backend: string;
+  versions: Record<string, string>;
+  state: WorkerState;
+  registry: ModelRegistry;
+}) {
+  return createRouter()
+    .get("/healthz", (c) =>
+      c.json({
+        status: "ok",
+        backend: deps.backend,
+        versions: deps.versions,
+        draining: deps.state.draining,
+        models: deps.registry.list().length,
+      }),
+    )
+    .all("/healthz", methodNotAllowed);
+}

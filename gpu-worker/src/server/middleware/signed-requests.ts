@@ -1,0 +1,35 @@
+/** @module Only the edge may call the API: a draining worker refuses, then every request must carry a fresh signature. */
+import {
+  type ReplayGuard,
+  SIGNATURE_HEADER,
+  SignatureError,
+  TIMESTAMP_HEADER,
+  verifySignature,
+} from "@ugatit/contracts/protocol";
+import { createMiddleware } from "hono/factory";
+import type { WorkerEnv, WorkerState } from "../context.ts";
+import { problems } from "../problems/problems.ts";
+
+export function signedRequests(deps: { secret: string; replays: ReplayGuard; state: WorkerState }) {
+  return createMiddleware<WorkerEnv>(async (c, next) => {
+    if (deps.state.draining) throw problems.draining();
+    const body = new Uint8Array(await c.req.raw.clone().arrayBuffer());
+    try {
+      await verifySignature(
+        deps.secret,
+        {
+          method: c.req.method,
+          path: c.req.path,
+          timestamp: c.req.header(TIMESTAMP_HEADER),
+          signature: c.req.header(SIGNATURE_HEADER),
+          body,
+        },
+        deps.replays,
+      );
+    } catch (error) {
+      if (error instanceof SignatureError) throw problems.unsigned(error.message);
+      throw error;
+    }
+    await next();
+  });
+}
