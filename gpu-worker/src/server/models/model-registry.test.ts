@@ -12,7 +12,7 @@ import { ReplayGuard, signatureHeaders, workerOnnxPath } from "@ugatit/contracts
 import { loadGenerator } from "@ugatit/model/checkpoints";
 import { exportGeneratorToOnnx } from "@ugatit/model/onnx";
 import pino from "pino";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
 import { ROOT } from "../../../../test/helpers/processes.ts";
 import { startTestS3, type TestS3 } from "../../../../test/helpers/s3-server.ts";
 import { activateBackend } from "../../runtime/backends.ts";
@@ -41,7 +41,7 @@ const SECRET = "registry-test-secret-0123456789abcdef";
 
 let s3: TestS3;
 let storage: ObjectStore;
-let storageGets: ReturnType<typeof vi.spyOn<ObjectStore, "get">>;
+let storageGets: MockInstance<ObjectStore["get"]>;
 const registries: ModelRegistry[] = [];
 
 function registry(backend: "onnx" | "cpu"): ModelRegistry {
