@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     projects: [
       {
+        // a package that publishes built files (shared/client) is tested from its sources; then Vite's defaults
+        ssr: { resolve: { conditions: ["@ugatit/source", "module", "node", "development|production"] } },
         test: {
           name: "node",
           include: [
