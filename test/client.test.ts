@@ -2,13 +2,18 @@
  * @ugatit/client against the real stack (edge in workerd, worker, signature-checking S3): its types are
  * what openapi-typescript makes of the served document, and each outcome a user meets comes out typed.
  */
-import { readFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile } from "node:fs/promises";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import {
   ApiNetworkError,
   ApiProblemError,
   createClient,
   type Fetch,
+  TranslationTimeoutError,
   type UgatitClient,
 } from "@ugatit/client";
 import { imageFile } from "@ugatit/client/node";
@@ -20,6 +25,7 @@ import { freePort, startTestStack } from "./helpers/stack.ts";
 
 const CHECKPOINT = join(ROOT, "test/fixtures/ugatit-parity/light64.pt");
 const INPUT = join(ROOT, "test/fixtures/ugatit-parity/light64_a_in.png");
+const EXAMPLE = join(ROOT, "shared/client/examples/translate.ts");
 const UNKNOWN_JOB = "01JD7Y5B0C1D2E3F4G5H6J7K8M";
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
@@ -114,11 +120,41 @@ describe("@ugatit/client on the real stack", () => {
     expect(polls.at(-1)!.status).toBe(200);
   });
 
-  it("the job's methods: get, delete (then 404)", async () => {
-    const { job } = await client.translate(await readFile(INPUT), { direction: "A2B", outputs: ["image"] });
-    expect(await client.getTranslation(job.id)).toMatchObject({ id: job.id, status: "succeeded" });
+  it("the example script translates a file, and says in one line why it cannot", async () => {
+    const output = join(await mkdtemp(join(tmpdir(), "ugatit-client-")), "out.png");
+    const example = (apiKey: string) =>
+      promisify(execFile)(
+        process.execPath,
+        ["--conditions=@ugatit/source", "--import", "tsx", EXAMPLE, INPUT, output, "B2A"],
+        { cwd: ROOT, env: { ...process.env, UGATIT_URL: stack.info.edgeUrl, UGATIT_API_KEY: apiKey } },
+      );
+    const { stdout } = await example(stack.info.apiKey);
+    expect(stdout).toMatch(/→ .*out\.png: .*B2A, job /);
+    expect((await sharp(await readFile(output)).metadata()).format).toBe("png");
+    const refused = await example("ugk_wrong").catch((e: { code: number; stderr: string }) => e);
+    expect(refused).toMatchObject({ code: 1, stderr: expect.stringMatching(/^error: 401 Unauthorized: /) });
+  });
+
+  it("step by step: upload, an idempotent asynchronous translation, wait, delete (then 404)", async () => {
+    const upload = await client.upload(await readFile(INPUT));
+    const request = { upload_id: upload.upload_id, direction: "A2B" as const, outputs: ["image" as const] };
+    const job = await client.createTranslation(request, { idempotencyKey: upload.upload_id });
+    expect(job.status).toMatch(/^(queued|running|succeeded)$/);
+    expect((await client.createTranslation(request, { idempotencyKey: upload.upload_id })).id).toBe(job.id);
+    const done = await client.waitForTranslation(job.id);
+    expect(done).toMatchObject({ id: job.id, status: "succeeded" });
+    expect((await sharp(await client.download(done.output!.image_url)).metadata()).format).toBe("png");
     expect(await client.deleteTranslation(job.id)).toBeNull();
     expect((await problemOf(client.getTranslation(job.id))).status).toBe(404);
+  });
+
+  it("a light model's ONNX file, then null while its ETag is current", async () => {
+    const { models } = await client.listModels();
+    const model = models.find((m) => m.light)!;
+    const onnx = await client.downloadModelOnnx(model.id, "A2B");
+    expect(onnx!.bytes.length).toBeGreaterThan(1000);
+    expect(onnx!.etag).toMatch(/^"/);
+    expect(await client.downloadModelOnnx(model.id, "A2B", { ifNoneMatch: onnx!.etag! })).toBeNull();
   });
 
   it("a bad key: a typed 401 problem", async () => {
@@ -184,6 +220,22 @@ describe("@ugatit/client on the real stack", () => {
     const error = await nowhere.listModels().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiNetworkError);
     expect((error as ApiNetworkError).url).toMatch(/\/v1\/models$/);
+    expect((error as ApiNetworkError).message).toMatch(/got no answer: .*ECONNREFUSED/);
+  });
+
+  it("a dead inference service: TranslationTimeoutError names the job, which is still there to ask about", async () => {
+    await stack.supervisor.kill("worker");
+    try {
+      // the queue's first retry is 2 s away: the job cannot have finished within 1.5 s
+      const error = await client
+        .translate(await readFile(INPUT), { direction: "A2B", waitSeconds: 0, timeoutMs: 1500 })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TranslationTimeoutError);
+      const { jobId } = error as TranslationTimeoutError;
+      expect(["queued", "running"]).toContain((await client.getTranslation(jobId!)).status);
+    } finally {
+      await stack.restart("worker");
+    }
   });
 
   // last: it spends the key's rate limit for the rest of the window
@@ -195,5 +247,37 @@ describe("@ugatit/client on the real stack", () => {
     expect(limited).toBeDefined();
     expect(limited.type).toBe("https://ugatit.dev/problems/rate-limited");
     expect(limited.retryAfterSeconds).toBeGreaterThan(0);
+  });
+});
+
+describe("@ugatit/client against a server that accepts connections and never answers", () => {
+  let silent: Server;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    baseUrl = `http://127.0.0.1:${(silent.address() as { port: number }).port}`;
+  });
+
+  afterAll(async () => {
+    silent.close();
+  });
+
+  it("translate()'s timeoutMs ends it with TranslationTimeoutError, before any job existed", async () => {
+    const client = createClient({ baseUrl, apiKey: "ugk_x" });
+    const error = await client
+      .translate(await readFile(INPUT), { direction: "A2B", timeoutMs: 300 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TranslationTimeoutError);
+    expect(error).toMatchObject({ timeoutMs: 300, jobId: undefined });
+  });
+
+  it("the caller's own abort comes back as its reason, not as a network error", async () => {
+    const client = createClient({ baseUrl, apiKey: "ugk_x" });
+    const controller = new AbortController();
+    const pending = client.listModels({ signal: controller.signal });
+    controller.abort(new Error("user left"));
+    await expect(pending).rejects.toThrow("user left");
   });
 });

@@ -37,8 +37,15 @@ export class ApiNetworkError extends Error {
     readonly url: string,
     cause: unknown,
   ) {
-    super(`${method} ${url} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`${method} ${url} got no answer: ${innermost(cause)}`, { cause });
   }
+}
+
+/** The root of a chain of causes ("fetch failed" → "connect ECONNREFUSED 127.0.0.1:1"), which says what happened. */
+function innermost(error: unknown): string {
+  let root = error;
+  while (root instanceof Error && root.cause !== undefined) root = root.cause;
+  return root instanceof Error ? root.message : String(root);
 }
 
 /** The job finished without output: failed (its `error` says why) or canceled. */
