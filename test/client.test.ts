@@ -3,7 +3,7 @@
  * what openapi-typescript makes of the served document, and each outcome a user meets comes out typed.
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdtemp, readFile, stat } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,8 +17,10 @@ import {
   type UgatitClient,
 } from "@ugatit/client";
 import { imageFile } from "@ugatit/client/node";
+import { build } from "esbuild";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitUntil } from "../infra/local/ports.ts";
 import { OPENAPI_TYPES_FILE, openApiTypes } from "../shared/client/scripts/openapi-types.ts";
 import { ROOT } from "./helpers/processes.ts";
 import { freePort, startTestStack } from "./helpers/stack.ts";
@@ -26,6 +28,15 @@ import { freePort, startTestStack } from "./helpers/stack.ts";
 const CHECKPOINT = join(ROOT, "test/fixtures/ugatit-parity/light64.pt");
 const INPUT = join(ROOT, "test/fixtures/ugatit-parity/light64_a_in.png");
 const EXAMPLE = join(ROOT, "shared/client/examples/translate.ts");
+const CLIENT_ENTRY = join(ROOT, "shared/client/src/index.ts");
+/** Debian's Chromium (CI installs it); a developer without it skips only the browser test, CI never does. */
+const CHROMIUM = "/usr/bin/chromium";
+const haveChromium = await stat(CHROMIUM).then(
+  () => true,
+  () => false,
+);
+const IN_WORKER = join(ROOT, "test/helpers/client-in-worker.ts");
+const WRANGLER = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
 const UNKNOWN_JOB = "01JD7Y5B0C1D2E3F4G5H6J7K8M";
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
@@ -134,6 +145,99 @@ describe("@ugatit/client on the real stack", () => {
     const refused = await example("ugk_wrong").catch((e: { code: number; stderr: string }) => e);
     expect(refused).toMatchObject({ code: 1, stderr: expect.stringMatching(/^error: 401 Unauthorized: /) });
   });
+
+  it("runs inside workerd: a Worker's translate() through the edge, and a typed problem there too", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "ugatit-client-worker-"));
+    // bundled for a neutral platform: a Node built-in in the client's main entry would fail here
+    await build({
+      entryPoints: [IN_WORKER],
+      bundle: true,
+      format: "esm",
+      platform: "neutral",
+      conditions: ["@ugatit/source"],
+      outfile: join(dir, "worker.js"),
+      logLevel: "silent",
+    });
+    const port = await freePort();
+    const args = ["dev", join(dir, "worker.js"), "--no-bundle", "--local", "--ip", "127.0.0.1"];
+    stack.supervisor.start({
+      name: "client-worker",
+      command: process.execPath,
+      args: [
+        WRANGLER,
+        ...args,
+        ...["--port", String(port), "--inspector-port", String(await freePort())],
+        ...["--compatibility-date", "2026-11-01", "--persist-to", join(dir, "state")],
+        ...["--var", `EDGE:${stack.info.edgeUrl}`, "--var", `API_KEY:${stack.info.apiKey}`],
+        "--show-interactive-dev-session=false",
+      ],
+      cwd: dir,
+      env: { CI: "true" },
+    });
+    const worker = `http://127.0.0.1:${port}`;
+    try {
+      await waitUntil("client-worker", async () => (await fetch(worker)).ok, 120_000);
+      const translated = await fetch(worker, { method: "POST", body: await readFile(INPUT) });
+      expect(translated.status).toBe(200);
+      expect(translated.headers.get("x-job")).toMatch(/^[0-9A-Z]{26}$/);
+      expect((await sharp(new Uint8Array(await translated.arrayBuffer())).metadata()).format).toBe("png");
+      const refused = await fetch(`${worker}/?key=ugk_wrong`, {
+        method: "POST",
+        body: await readFile(INPUT),
+      });
+      expect(await refused.json()).toEqual({
+        name: "ApiProblemError",
+        status: 401,
+        type: expect.any(String),
+      });
+    } finally {
+      await stack.supervisor.stop("client-worker");
+    }
+  });
+
+  it.skipIf(!haveChromium && !process.env.CI)(
+    "runs in Chromium: translate() on a page of the edge's origin, its PUT and downloads crossing to the storage",
+    async () => {
+      const { chromium } = await import("playwright-core");
+      const bundle = await build({
+        entryPoints: [CLIENT_ENTRY],
+        bundle: true,
+        format: "iife",
+        globalName: "ugatit",
+        platform: "browser",
+        conditions: ["@ugatit/source"],
+        write: false,
+        logLevel: "silent",
+      });
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ["--no-sandbox", "--disable-gpu"],
+      });
+      try {
+        // a page the edge serves, so that Chromium puts it on the storage's (loopback) address space; the
+        // page's CSP (default-src 'none') is bypassed, or it would refuse the injected client and its requests
+        const page = await (await browser.newContext({ bypassCSP: true })).newPage();
+        const origin = stack.info.edgeUrl;
+        await page.goto(`${origin}/healthz`);
+        await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
+        const outcome = await page.evaluate(
+          async ({ baseUrl, apiKey, image }) => {
+            const { createClient } = (globalThis as unknown as { ugatit: typeof import("@ugatit/client") })
+              .ugatit;
+            const result = await createClient({ baseUrl, apiKey }).translate(new Uint8Array(image), {
+              direction: "A2B",
+            });
+            return { status: result.job.status, png: Array.from(await result.image()) };
+          },
+          { baseUrl: origin, apiKey: stack.info.apiKey, image: Array.from(await readFile(INPUT)) },
+        );
+        expect(outcome.status).toBe("succeeded");
+        expect((await sharp(new Uint8Array(outcome.png)).metadata()).format).toBe("png");
+      } finally {
+        await browser.close();
+      }
+    },
+  );
 
   it("step by step: upload, an idempotent asynchronous translation, wait, delete (then 404)", async () => {
     const upload = await client.upload(await readFile(INPUT));

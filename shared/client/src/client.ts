@@ -56,13 +56,13 @@ export interface TranslateOptions extends RequestOptions {
 /** A succeeded job, and its outputs' bytes on demand (their URLs expire after minutes). */
 export interface Translation {
   job: TranslationJob & { status: "succeeded"; output: NonNullable<TranslationJob["output"]> };
-  image(options?: RequestOptions): Promise<Uint8Array>;
+  image(options?: RequestOptions): Promise<Uint8Array<ArrayBuffer>>;
   /** Null when the heatmap was not asked for. */
-  heatmap(options?: RequestOptions): Promise<Uint8Array | null>;
+  heatmap(options?: RequestOptions): Promise<Uint8Array<ArrayBuffer> | null>;
 }
 
 export interface ModelOnnx {
-  bytes: Uint8Array;
+  bytes: Uint8Array<ArrayBuffer>;
   /** Send it back as `ifNoneMatch` to get null while the file is unchanged. */
   etag: string | null;
 }
@@ -93,7 +93,7 @@ export interface UgatitClient {
     options?: RequestOptions & { ifNoneMatch?: string },
   ): Promise<ModelOnnx | null>;
   /** The bytes behind a presigned output URL. */
-  download(url: string, options?: RequestOptions): Promise<Uint8Array>;
+  download(url: string, options?: RequestOptions): Promise<Uint8Array<ArrayBuffer>>;
 }
 
 const DEFAULT_TIMEOUT_MS = 120_000;
@@ -134,7 +134,7 @@ export function createClient(options: ClientOptions): UgatitClient {
     };
   }
 
-  async function download(url: string, options: RequestOptions = {}): Promise<Uint8Array> {
+  async function download(url: string, options: RequestOptions = {}): Promise<Uint8Array<ArrayBuffer>> {
     const response = await transport.presigned("GET", url, signalOf(options));
     return new Uint8Array(await response.arrayBuffer());
   }
