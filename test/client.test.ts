@@ -3,6 +3,7 @@
  * what openapi-typescript makes of the served document, and each outcome a user meets comes out typed.
  */
 import { execFile } from "node:child_process";
+import { openAsBlob } from "node:fs";
 import { mkdtemp, readFile, stat } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
@@ -16,7 +17,6 @@ import {
   TranslationTimeoutError,
   type UgatitClient,
 } from "@ugatit/client";
-import { imageFile } from "@ugatit/client/node";
 import { build } from "esbuild";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -111,7 +111,7 @@ describe("@ugatit/client on the real stack", () => {
 
   it("translate() without waiting: 202, then polling its Location until it succeeded", async () => {
     seen = [];
-    const result = await client.translate(await imageFile(INPUT), {
+    const result = await client.translate(await openAsBlob(INPUT), {
       direction: "B2A",
       outputs: ["image"],
       waitSeconds: 0,

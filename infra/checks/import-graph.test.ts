@@ -7,6 +7,7 @@ import {
   readImportGraph,
   resolveSpecifier,
   workersSafetyProblems,
+  workspaceExports,
 } from "./import-graph.ts";
 import { REPO_ROOT } from "./layout.ts";
 
@@ -126,6 +127,12 @@ describe("this repository", () => {
     const from = new Set(graph.map((e) => e.from.split("/")[0]));
     expect([...from].sort()).toEqual(expect.arrayContaining(["edge", "gpu-worker", "infra", "shared"]));
     expect(graph.length).toBeGreaterThan(300);
+  });
+
+  it("follows a package's conditional exports to its sources (the client publishes built files)", () => {
+    const exports = workspaceExports(REPO_ROOT, ["shared/client", "shared/contracts"]);
+    expect(exports.get("@ugatit/client")).toBe("shared/client/src/index.ts");
+    expect(exports.get("@ugatit/contracts/image")).toBe("shared/contracts/src/image/index.ts");
   });
 
   it("has no import circle", () => {

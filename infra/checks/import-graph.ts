@@ -107,7 +107,7 @@ export function resolveSpecifier(
 export function workspaceExports(root: string, packageDirs: readonly string[]): Map<string, string> {
   const map = new Map<string, string>();
   for (const dir of packageDirs) {
-    let manifest: { name: string; exports?: Record<string, string> };
+    let manifest: { name: string; exports?: Record<string, string | Record<string, string>> };
     try {
       manifest = JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8"));
     } catch {
@@ -115,7 +115,9 @@ export function workspaceExports(root: string, packageDirs: readonly string[]): 
     }
     for (const [subpath, file] of Object.entries(manifest.exports ?? {})) {
       const specifier = subpath === "." ? manifest.name : `${manifest.name}/${subpath.replace(/^\.\//, "")}`;
-      map.set(specifier, normalize(join(dir, file)));
+      // a package publishing built files (shared/client) names its sources under the @ugatit/source condition
+      const source = typeof file === "string" ? file : file["@ugatit/source"];
+      if (source) map.set(specifier, normalize(join(dir, source)));
     }
   }
   return map;

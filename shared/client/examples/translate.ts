@@ -3,10 +3,10 @@
  *   UGATIT_API_KEY=ugk_… npm run example -w @ugatit/client -- selfie.png anime.png [A2B|B2A]
  * UGATIT_URL is the API's address (default http://127.0.0.1:8787, where `npm start` serves it).
  */
+import { openAsBlob } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ApiNetworkError, ApiProblemError, createClient, type Direction } from "@ugatit/client";
-import { imageFile } from "@ugatit/client/node";
 
 const DIRECTIONS: readonly Direction[] = ["A2B", "B2A"];
 const [input, output, direction = "A2B"] = process.argv.slice(2);
@@ -23,7 +23,7 @@ const client = createClient({
 });
 
 try {
-  const result = await client.translate(await imageFile(at(input)), { direction: direction as Direction });
+  const result = await client.translate(await openAsBlob(at(input)), { direction: direction as Direction });
   await writeFile(at(output), await result.image());
   console.log(`${input} → ${output}: ${result.job.model}, ${direction}, job ${result.job.id}`);
 } catch (error) {
