@@ -4,7 +4,8 @@ import type { ImageContentType } from "./types.ts";
 /** An image file's bytes: PNG, JPEG or WebP. */
 export type ImageInput = Uint8Array | ArrayBuffer | Blob;
 
-// The file signatures @ugatit/contracts' readImageHeader checks; the client is published alone, so it keeps a copy.
+// The signatures @ugatit/contracts' readImageHeader checks: the client is published alone, so it keeps a copy,
+// which test/client-image-type.test.ts holds to the same answers.
 const SIGNATURES: [ImageContentType, number[]][] = [
   ["image/png", [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]],
   ["image/jpeg", [0xff, 0xd8, 0xff]],

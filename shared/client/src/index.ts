@@ -1,4 +1,4 @@
-/** @module @ugatit/client: a typed client for the U-GAT-IT translation API, for Node ≥ 20, browsers and Workers. */
+/** @module @ugatit/client: a typed client for the U-GAT-IT translation API, for Node ≥ 20.3, browsers and Workers. */
 export {
   type ClientOptions,
   type CreateTranslationOptions,
