@@ -26,6 +26,8 @@ const DTYPES: Record<string, [TensorDtype | null, number]> = {
 
 /** A header bigger than this is not a safetensors header (the reference library uses the same bound). */
 const MAX_HEADER = 100_000_000;
+/** The largest header read: a few hundred bytes per tensor, so room for tens of thousands of tensors. */
+const MAX_READ_HEADER = 16 << 20;
 
 /** True when the first bytes look like a safetensors header: a sane length, then `{`. */
 export function looksLikeSafetensors(head: Uint8Array): boolean {
@@ -37,6 +39,16 @@ export function looksLikeSafetensors(head: Uint8Array): boolean {
 interface Entry {
   info: TensorInfo;
   begin: number;
+  end: number;
+}
+
+/** Tensors share no bytes (as the reference library requires), so no read returns another's data. */
+function checkNoOverlap(entries: Map<string, Entry>, corrupt: (detail: string) => CheckpointError): void {
+  const sorted = [...entries.values()].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  for (let i = 1; i < sorted.length; i++) {
+    const [before, after] = [sorted[i - 1]!, sorted[i]!];
+    if (after.begin < before.end) throw corrupt(`${before.info.name} and ${after.info.name} overlap`);
+  }
 }
 
 export async function openSafetensors(
@@ -47,6 +59,9 @@ export async function openSafetensors(
   const corrupt = (detail: string) => new CheckpointError("corrupt", file, `corrupt safetensors: ${detail}`);
   const headerLength = Number(new DataView((await readBytes(source, 0, 8)).buffer).getBigUint64(0, true));
   const base = 8 + headerLength;
+  if (headerLength > MAX_READ_HEADER) {
+    throw corrupt(`the header is ${headerLength} bytes, over the ${MAX_READ_HEADER}-byte limit`);
+  }
   if (base > source.size) {
     throw new CheckpointError(
       "truncated",
@@ -61,7 +76,7 @@ export async function openSafetensors(
     throw corrupt("the header is not valid JSON");
   }
   if (!isRecord(header)) throw corrupt("the header is not a JSON object");
-  const metadata: Record<string, string> = {};
+  const metadata: Record<string, string> = Object.create(null);
   const entries = new Map<string, Entry>();
   for (const [name, value] of Object.entries(header)) {
     if (name === "__metadata__") {
@@ -82,7 +97,7 @@ export async function openSafetensors(
     }
     const { dtype, shape } = value;
     const [begin, end] = value.data_offsets as [number, number];
-    const [readable, size] = DTYPES[dtype] ?? [null, null];
+    const [readable, size] = Object.hasOwn(DTYPES, dtype) ? DTYPES[dtype]! : [null, null];
     if (end < begin || (size !== null && end - begin !== elementCount(shape) * size)) {
       throw corrupt(`${name} ${formatShape(shape)} ${dtype} does not fit data_offsets [${begin}, ${end}]`);
     }
@@ -96,8 +111,10 @@ export async function openSafetensors(
     entries.set(name, {
       info: { name, shape, dtype: readable ?? "unsupported", storedAs: dtype },
       begin: base + begin,
+      end: base + end,
     });
   }
+  checkNoOverlap(entries, corrupt);
   return {
     format: "safetensors",
     file,

@@ -4,9 +4,9 @@
  */
 import { type ByteSource, readBytes } from "./byte-source.ts";
 import { CheckpointError } from "./errors.ts";
-import { collectTensors, type StorageRef, unpickleTorch } from "./torch-pickle.ts";
+import { collectTensors, type StorageRef, storageKey, unpickleTorch } from "./torch-pickle.ts";
 import { torchWeightFile } from "./torch-tensors.ts";
-import { PickleError, unpickle } from "./unpickler.ts";
+import { PICKLE_LIMITS, PickleError, unpickle } from "./unpickler.ts";
 import type { WeightFile } from "./weight-file.ts";
 
 const MAGIC_NUMBER = 0x1950a86a20f9469cfc6cn;
@@ -42,7 +42,8 @@ export async function openTorchLegacy(
 }
 
 async function readPickles(source: ByteSource, file: string): Promise<Pickles> {
-  for (let length = Math.min(source.size, FIRST_READ); ; length = Math.min(source.size, length * 4)) {
+  const limit = Math.min(source.size, PICKLE_LIMITS.maxBytes);
+  for (let length = Math.min(limit, FIRST_READ); ; length = Math.min(limit, length * 4)) {
     const head = await readBytes(source, 0, length);
     try {
       return parsePickles(head, file);
@@ -55,6 +56,13 @@ async function readPickles(source: ByteSource, file: string): Promise<Pickles> {
           "truncated",
           file,
           `truncated: the pickles end early (${error.message}); file ends at ${source.size}`,
+        );
+      }
+      if (length === limit) {
+        throw new CheckpointError(
+          "corrupt",
+          file,
+          `corrupt checkpoint: the pickles do not end within ${PICKLE_LIMITS.maxBytes} bytes, the limit`,
         );
       }
     }
@@ -97,7 +105,8 @@ async function scanStorages(
   const offsets = new Map<string, number>();
   let at = dataStart;
   for (const rawKey of keys) {
-    const key = String(rawKey);
+    const key = storageKey(rawKey);
+    if (key === null) throw corrupt("the storage key list holds something not a key");
     const storage = storages.get(key);
     if (!storage) throw corrupt(`storage ${key} is listed but never used`);
     const { elementSize, name } = storage.type;

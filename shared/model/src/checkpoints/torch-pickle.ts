@@ -100,10 +100,12 @@ export function unpickleTorch(
         }
         throw corrupt(`unknown persistent id ${describe(pid)}`);
       }
-      const [, type, key, , numel, view] = pid;
-      if (!(type instanceof StorageType)) throw corrupt(`storage ${String(key)} has type ${describe(type)}`);
-      if (!isCount(numel)) throw corrupt(`storage ${String(key)} has size ${describe(numel)}`);
-      const root = storages.get(String(key)) ?? new StorageRef(String(key), type, numel);
+      const [, type, rawKey, , numel, view] = pid;
+      const key = storageKey(rawKey);
+      if (key === null) throw corrupt(`storage key ${describe(rawKey)}`);
+      if (!(type instanceof StorageType)) throw corrupt(`storage ${key} has type ${describe(type)}`);
+      if (!isCount(numel)) throw corrupt(`storage ${key} has size ${describe(numel)}`);
+      const root = storages.get(key) ?? new StorageRef(key, type, numel);
       storages.set(root.key, root);
       if (view === undefined || view === null) return root;
       const [, offset, size] = Array.isArray(view) ? view : [];
@@ -122,12 +124,16 @@ function orderedDict(args: unknown[]): Map<unknown, unknown> {
   return map;
 }
 
+/** More dimensions than any weight has; a longer shape is a hostile one. */
+const MAX_DIMS = 32;
+
 function rebuildTensor(args: unknown[], corrupt: (detail: string) => CheckpointError): TensorRef {
   const [storage, offset, shape, stride] = args;
   const valid =
     storage instanceof StorageRef &&
     isCount(offset) &&
     Array.isArray(shape) &&
+    shape.length <= MAX_DIMS &&
     shape.every(isCount) &&
     Array.isArray(stride) &&
     stride.every(isCount) &&
@@ -162,24 +168,41 @@ export function collectTensors(root: unknown, file: string): Map<string, TensorR
   return tensors;
 }
 
+/** torch names storages with short strings ("0", "1", …; old versions a number as text); null for anything else. */
+export function storageKey(value: unknown): string | null {
+  if (typeof value === "string" && value.length <= 256) return value;
+  if (typeof value === "number" && Number.isSafeInteger(value)) return String(value);
+  return null;
+}
+
 function isCount(value: unknown): value is number {
   return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
 }
 
-/** A short, one-line description of an unpickled value for messages. */
-function describe(value: unknown): string {
+/** A short, one-line description of an unpickled value for messages; nested (or cyclic) lists stop at a depth. */
+function describe(value: unknown, depth = 0): string {
   if (value instanceof Map) {
     return value.size === 0
       ? "an empty dict"
-      : `a dict with keys ${someNames([...value.keys()].map(String))}`;
+      : `a dict with keys ${someNames([...value.keys()].slice(0, 4).map((key) => describe(key, depth + 1)))}`;
   }
   if (value instanceof PickleObject) {
     const cls =
       value.callable instanceof PickleGlobal ? `${value.callable.module}.${value.callable.name}` : "?";
     return `a ${cls} object`;
   }
-  if (Array.isArray(value))
-    return `(${value.slice(0, 5).map(describe).join(", ")}${value.length > 5 ? ", …" : ""})`;
-  const text = typeof value === "string" ? JSON.stringify(value) : String(value);
+  if (Array.isArray(value)) {
+    if (depth >= 3) return "(…)";
+    return `(${value
+      .slice(0, 5)
+      .map((item) => describe(item, depth + 1))
+      .join(", ")}${value.length > 5 ? ", …" : ""})`;
+  }
+  if (value instanceof Uint8Array) return `${value.length} bytes`;
+  if (value instanceof Set) return `a set of ${value.size}`;
+  if (value instanceof PickleGlobal) return `${value.module}.${value.name}`.slice(0, 60);
+  if (typeof value === "object" && value !== null) return "an object";
+  // Sliced before quoting, so a huge string is never copied whole.
+  const text = typeof value === "string" ? JSON.stringify(value.slice(0, 61)) : String(value);
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }

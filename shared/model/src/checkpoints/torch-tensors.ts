@@ -25,8 +25,18 @@ export function torchWeightFile(container: TorchContainer): WeightFile {
   const tensors = new Map<string, TensorInfo>();
   for (const [name, ref] of refs) {
     const { storage } = ref;
+    const count = elementCount(ref.shape);
+    // A view with more elements than its storage repeats some (stride 0, overlaps): no weight does that,
+    // and reading it would turn a small file into an arbitrarily large array.
+    if (count > storage.numel) {
+      throw new CheckpointError(
+        "corrupt",
+        file,
+        `corrupt checkpoint: ${name} ${formatShape(ref.shape)} has ${count} elements, more than the ${storage.numel} of storage ${storage.key}`,
+      );
+    }
     const end = storage.viewOffset + ref.offset + spanOf(ref);
-    if (end > storage.numel) {
+    if (!Number.isSafeInteger(end) || end > storage.numel) {
       throw new CheckpointError(
         "corrupt",
         file,

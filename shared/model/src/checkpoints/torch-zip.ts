@@ -3,7 +3,7 @@ import type { ByteSource } from "./byte-source.ts";
 import { CheckpointError } from "./errors.ts";
 import { collectTensors, type StorageRef, unpickleTorch } from "./torch-pickle.ts";
 import { torchWeightFile } from "./torch-tensors.ts";
-import { PickleError } from "./unpickler.ts";
+import { PICKLE_LIMITS, PickleError } from "./unpickler.ts";
 import type { WeightFile } from "./weight-file.ts";
 import { openEntry, readEntry, readZipDirectory } from "./zip.ts";
 
@@ -25,24 +25,33 @@ export async function openTorchZip(
   }
   const prefix = pickle.name.slice(0, -"data.pkl".length);
   const byteOrder = entries.get(`${prefix}byteorder`);
-  if (byteOrder && new TextDecoder().decode(await readEntry(source, byteOrder, file)).trim() === "big") {
+  if (byteOrder && new TextDecoder().decode(await readEntry(source, byteOrder, file, 16)).trim() === "big") {
     throw new CheckpointError("unsupported_dtype", file, "unsupported dtype: the storages are big-endian");
   }
   const storages = new Map<string, StorageRef>();
   let root: unknown;
   try {
-    root = unpickleTorch(await readEntry(source, pickle, file), 0, file, storages).value;
+    root = unpickleTorch(await readEntry(source, pickle, file, PICKLE_LIMITS.maxBytes), 0, file, storages).value;
   } catch (error) {
     if (!(error instanceof PickleError)) throw error;
     throw new CheckpointError("corrupt", file, `corrupt checkpoint: ${pickle.name}: ${error.message}`);
   }
   const tensors = collectTensors(root, file);
   for (const storage of storages.values()) {
-    if (!entries.has(`${prefix}data/${storage.key}`)) {
+    const entry = entries.get(`${prefix}data/${storage.key}`);
+    if (!entry) {
       throw new CheckpointError(
         "corrupt",
         file,
         `corrupt checkpoint: storage ${storage.key} has no entry ${prefix}data/${storage.key}`,
+      );
+    }
+    const needed = storage.numel * (storage.type.elementSize ?? 0);
+    if (entry.size < needed) {
+      throw new CheckpointError(
+        "corrupt",
+        file,
+        `corrupt checkpoint: storage ${storage.key} declares ${storage.numel} elements (${needed} bytes), its entry holds ${entry.size}`,
       );
     }
   }

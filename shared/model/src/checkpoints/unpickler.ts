@@ -43,6 +43,25 @@ export class PickleError extends Error {
   }
 }
 
+/**
+ * What one pickle may hold. A checkpoint's pickle is a few hundred kB of small values; these bounds keep
+ * a hostile one from costing more than linear time and a small multiple of its size in memory.
+ */
+export const PICKLE_LIMITS = {
+  /** A pickle (torch's data.pkl, the legacy format's pickles) not done within this many bytes is refused unread. */
+  maxBytes: 32 << 20,
+  /** LONG1 / LONG4 operand bytes (torch's magic number takes 10); Python allows more, torch never needs it. */
+  maxLongBytes: 64,
+  /** Digits of a text INT / LONG, as Python's own int_max_str_digits bounds them. */
+  maxIntDigits: 4300,
+  /** Values pushed in all (each a JS object or number); about 50 per tensor in a state_dict. */
+  maxValues: 4_000_000,
+  /** Open MARKs at once. */
+  maxMarks: 10_000,
+  /** Memo slots; their indexes too, as PUT / LONG_BINPUT may name any. */
+  maxMemo: 1_000_000,
+} as const;
+
 /** Reads one pickle starting at `start`; `end` is the offset just after its STOP. */
 export function unpickle(
   bytes: Uint8Array,
@@ -62,6 +81,7 @@ class Unpickler {
   private stack: unknown[] = [];
   private readonly marks: unknown[][] = [];
   private readonly memo = new Map<number, unknown>();
+  private values = 0;
 
   constructor(bytes: Uint8Array, start: number, hooks: PickleHooks) {
     this.bytes = bytes;
@@ -84,6 +104,9 @@ class Unpickler {
         case 0x2e: // STOP
           return { value: this.pop(), end: this.pos };
         case 0x28: // MARK
+          if (this.marks.length >= PICKLE_LIMITS.maxMarks) {
+            throw new PickleError(`pickle nests over ${PICKLE_LIMITS.maxMarks} MARKs at offset ${at}`);
+          }
           this.marks.push(this.stack);
           this.stack = [];
           break;
@@ -116,10 +139,10 @@ class Unpickler {
           this.push(this.data.getUint16(this.skip(2), true));
           break;
         case 0x8a: // LONG1
-          this.push(this.long(this.u8()));
+          this.push(this.long(this.u8(), at));
           break;
         case 0x8b: // LONG4
-          this.push(this.long(this.length(this.data.getInt32(this.skip(4), true))));
+          this.push(this.long(this.length(this.data.getInt32(this.skip(4), true)), at));
           break;
         case 0x47: // BINFLOAT (big-endian)
           this.push(this.data.getFloat64(this.skip(8), false));
@@ -207,16 +230,16 @@ class Unpickler {
           this.push(new Set(this.popMark()));
           break;
         case 0x71: // BINPUT
-          this.memo.set(this.u8(), this.top());
+          this.put(this.u8(), at);
           break;
         case 0x72: // LONG_BINPUT
-          this.memo.set(this.data.getUint32(this.skip(4), true), this.top());
+          this.put(this.data.getUint32(this.skip(4), true), at);
           break;
         case 0x70: // PUT (text)
-          this.memo.set(Number(this.line()), this.top());
+          this.put(Number(this.line()), at);
           break;
         case 0x94: // MEMOIZE
-          this.memo.set(this.memo.size, this.top());
+          this.put(this.memo.size, at);
           break;
         case 0x68: // BINGET
           this.push(this.get(this.u8()));
@@ -332,24 +355,47 @@ class Unpickler {
     return value;
   }
 
-  /** Little-endian two's complement of n bytes; a number when it fits exactly, a bigint otherwise. */
-  private long(n: number): number | bigint {
+  /**
+   * Little-endian two's complement of n bytes; a number when it fits exactly, a bigint otherwise. Built
+   * from one hex string (linear), not byte by byte with shifts (quadratic in n).
+   */
+  private long(n: number, op: number): number | bigint {
+    if (n > PICKLE_LIMITS.maxLongBytes) {
+      throw new PickleError(
+        `pickle integer of ${n} bytes at offset ${op}, over the ${PICKLE_LIMITS.maxLongBytes}-byte limit`,
+      );
+    }
     const at = this.skip(n);
-    let value = 0n;
-    for (let i = n - 1; i >= 0; i--) value = (value << 8n) | BigInt(this.bytes[at + i]!);
-    if (n > 0 && this.bytes[at + n - 1]! >= 0x80) value -= 1n << BigInt(8 * n);
+    if (n === 0) return 0;
+    let hex = "";
+    for (let i = n - 1; i >= 0; i--) hex += this.bytes[at + i]!.toString(16).padStart(2, "0");
+    let value = BigInt(`0x${hex}`);
+    if (this.bytes[at + n - 1]! >= 0x80) value -= 1n << BigInt(8 * n);
     return exact(value);
   }
 
   private textInt(line: string): number | bigint | boolean {
     if (line === "00") return false;
     if (line === "01") return true;
-    if (!/^[-+]?\d+$/.test(line)) throw new PickleError(`bad pickle integer ${JSON.stringify(line)}`);
+    if (line.length > PICKLE_LIMITS.maxIntDigits + 1) {
+      throw new PickleError(`pickle integer of ${line.length} digits, over the ${PICKLE_LIMITS.maxIntDigits}-digit limit`);
+    }
+    if (!/^[-+]?\d+$/.test(line)) throw new PickleError(`bad pickle integer ${JSON.stringify(line.slice(0, 40))}`);
     return exact(BigInt(line));
   }
 
   private push(value: unknown): void {
+    if (++this.values > PICKLE_LIMITS.maxValues) {
+      throw new PickleError(`pickle holds over ${PICKLE_LIMITS.maxValues} values`);
+    }
     this.stack.push(value);
+  }
+
+  private put(index: number, op: number): void {
+    if (!(index < PICKLE_LIMITS.maxMemo) || (this.memo.size >= PICKLE_LIMITS.maxMemo && !this.memo.has(index))) {
+      throw new PickleError(`pickle memo index ${index} at offset ${op}, over the ${PICKLE_LIMITS.maxMemo}-slot limit`);
+    }
+    this.memo.set(index, this.top());
   }
 
   private pop(): unknown {

@@ -20,6 +20,10 @@ const CENTRAL_ENTRY = 0x02014b50;
 const LOCAL_HEADER = 0x04034b50;
 const EOCD_SIZE = 22;
 const MAX_COMMENT = 0xffff;
+const CENTRAL_ENTRY_SIZE = 46;
+const LOCAL_HEADER_SIZE = 30;
+/** Deflate cannot expand more than 1032:1; an entry declaring more lies about its size. */
+const MAX_DEFLATE_RATIO = 1032;
 
 /** Reads the central directory: every entry by name, in archive order. */
 export async function readZipDirectory(source: ByteSource, file: string): Promise<Map<string, ZipEntry>> {
@@ -62,12 +66,15 @@ export async function readZipDirectory(source: ByteSource, file: string): Promis
       `truncated: zip central directory needs ${directorySize} bytes at offset ${directoryOffset}, file ends at ${source.size}`,
     );
   }
+  if (count * CENTRAL_ENTRY_SIZE > directorySize) {
+    throw corrupt(`${count} entries cannot fit a ${directorySize}-byte central directory`);
+  }
   const directory = view(await readBytes(source, directoryOffset, directorySize));
   const entries = new Map<string, ZipEntry>();
   const decoder = new TextDecoder();
   let at = 0;
   for (let i = 0; i < count; i++) {
-    if (at + 46 > directorySize || directory.getUint32(at, true) !== CENTRAL_ENTRY) {
+    if (at + CENTRAL_ENTRY_SIZE > directorySize || directory.getUint32(at, true) !== CENTRAL_ENTRY) {
       throw corrupt(`central directory entry ${i} at offset ${directoryOffset + at}`);
     }
     const nameLength = directory.getUint16(at + 28, true);
@@ -89,10 +96,30 @@ export async function readZipDirectory(source: ByteSource, file: string): Promis
       new DataView(directory.buffer, directory.byteOffset + at + 46 + nameLength, extraLength),
       file,
     );
+    checkDeclaredSizes(entry, source.size, file);
     entries.set(name, entry);
     at = next;
   }
   return entries;
+}
+
+/** Sizes the directory declares must be possible in this file, so nothing is read or inflated on their word. */
+function checkDeclaredSizes(entry: ZipEntry, fileSize: number, file: string): void {
+  const corrupt = (detail: string) =>
+    new CheckpointError("corrupt", file, `corrupt zip: ${entry.name} ${detail}`);
+  if (entry.localHeaderOffset + LOCAL_HEADER_SIZE + entry.compressedSize > fileSize) {
+    throw new CheckpointError(
+      "truncated",
+      file,
+      `truncated: zip entry ${entry.name} needs ${entry.compressedSize} bytes after offset ${entry.localHeaderOffset}, file ends at ${fileSize}`,
+    );
+  }
+  if (entry.method === 0 && entry.size !== entry.compressedSize) {
+    throw corrupt(`is stored, but declares ${entry.size} bytes in ${entry.compressedSize}`);
+  }
+  if (entry.method === 8 && entry.size > entry.compressedSize * MAX_DEFLATE_RATIO + 1024) {
+    throw corrupt(`declares ${entry.size} bytes from ${entry.compressedSize} compressed, more than deflate expands`);
+  }
 }
 
 /** Sizes and offsets that overflow 32 bits are 0xffffffff, with the real values in extra field 0x0001. */
@@ -121,7 +148,7 @@ function readZip64Extra(entry: ZipEntry, extra: DataView, file: string): void {
 
 /** Where an entry's bytes start: after its local header, whose extra field may differ from the central one. */
 export async function entryDataOffset(source: ByteSource, entry: ZipEntry, file: string): Promise<number> {
-  const header = view(await readBytes(source, entry.localHeaderOffset, 30));
+  const header = view(await readBytes(source, entry.localHeaderOffset, LOCAL_HEADER_SIZE));
   if (header.getUint32(0, true) !== LOCAL_HEADER) {
     throw new CheckpointError(
       "corrupt",
@@ -129,7 +156,7 @@ export async function entryDataOffset(source: ByteSource, entry: ZipEntry, file:
       `corrupt zip: no local header for ${entry.name} at offset ${entry.localHeaderOffset}`,
     );
   }
-  return entry.localHeaderOffset + 30 + header.getUint16(26, true) + header.getUint16(28, true);
+  return entry.localHeaderOffset + LOCAL_HEADER_SIZE + header.getUint16(26, true) + header.getUint16(28, true);
 }
 
 /**
@@ -160,9 +187,16 @@ export async function openEntry(
   if (entry.method === 0) return { source, offset };
   let inflated: Uint8Array;
   try {
-    inflated = inflateRawSync(await readBytes(source, offset, entry.compressedSize));
+    // Capped at the declared size: an entry that inflates to more stops there, not at the end of the bomb.
+    inflated = inflateRawSync(await readBytes(source, offset, entry.compressedSize), {
+      maxOutputLength: Math.max(1, entry.size),
+    });
   } catch (cause) {
-    throw new CheckpointError("corrupt", file, `corrupt zip: cannot inflate ${entry.name}`, { cause });
+    const why =
+      (cause as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE"
+        ? `inflates to more than the ${entry.size} bytes it declares`
+        : "cannot be inflated";
+    throw new CheckpointError("corrupt", file, `corrupt zip: ${entry.name} ${why}`, { cause });
   }
   if (inflated.length !== entry.size) {
     throw new CheckpointError(
@@ -174,8 +208,20 @@ export async function openEntry(
   return { source: memorySource(inflated, file), offset: 0 };
 }
 
-/** Reads a whole entry into memory (for small entries such as data.pkl). */
-export async function readEntry(source: ByteSource, entry: ZipEntry, file: string): Promise<Uint8Array> {
+/** Reads a whole entry into memory (for small entries such as data.pkl); one over `maxBytes` is refused unread. */
+export async function readEntry(
+  source: ByteSource,
+  entry: ZipEntry,
+  file: string,
+  maxBytes: number,
+): Promise<Uint8Array> {
+  if (entry.size > maxBytes) {
+    throw new CheckpointError(
+      "corrupt",
+      file,
+      `corrupt zip: ${entry.name} declares ${entry.size} bytes, over the ${maxBytes}-byte limit for it`,
+    );
+  }
   const opened = await openEntry(source, entry, file);
   return readBytes(opened.source, opened.offset, entry.size);
 }

@@ -64,6 +64,8 @@ function infoFromProps(props: Map<string, string>, file: string): OnnxModelInfo 
 
 /** Largest metadata entry read; anything bigger is not ours. */
 const MAX_ENTRY = 1 << 20;
+/** A ModelProto has about a dozen top-level fields; walking more, one small read each, is not worth it. */
+const MAX_FIELDS = 10_000;
 
 /**
  * Reads the configuration from an ONNX file's `metadata_props`, walking the ModelProto's top-level fields
@@ -73,8 +75,10 @@ export async function readOnnxModelInfo(source: ByteSource, file: string): Promi
   const props = new Map<string, string>();
   const text = new TextDecoder();
   let at = 0;
+  let fields = 0;
   try {
     while (at < source.size) {
+      if (++fields > MAX_FIELDS) throw new ProtoFormatError(`over ${MAX_FIELDS} top-level fields`);
       const head = new Uint8Array(Math.min(20, source.size - at));
       await source.readInto(head, at);
       const key = readVarint(head, 0);

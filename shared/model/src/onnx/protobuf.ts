@@ -155,10 +155,12 @@ export function* protoFields(bytes: Uint8Array, start = 0, end = bytes.length): 
     } else if (wire === WIRE_LENGTH_DELIMITED) {
       const len = readVarint(bytes, at);
       const length = Number(len.value);
+      if (len.next + length > end) throw new ProtoFormatError("a field runs past the end of its message");
       yield { field, wire, value: 0n, offset: len.next, length };
       at = len.next + length;
     } else if (wire === WIRE_FIXED32 || wire === 1) {
       const length = wire === WIRE_FIXED32 ? 4 : 8;
+      if (at + length > end) throw new ProtoFormatError("a field runs past the end of its message");
       yield { field, wire, value: 0n, offset: at, length };
       at += length;
     } else {
