@@ -378,9 +378,12 @@ class Unpickler {
     if (line === "00") return false;
     if (line === "01") return true;
     if (line.length > PICKLE_LIMITS.maxIntDigits + 1) {
-      throw new PickleError(`pickle integer of ${line.length} digits, over the ${PICKLE_LIMITS.maxIntDigits}-digit limit`);
+      throw new PickleError(
+        `pickle integer of ${line.length} digits, over the ${PICKLE_LIMITS.maxIntDigits}-digit limit`,
+      );
     }
-    if (!/^[-+]?\d+$/.test(line)) throw new PickleError(`bad pickle integer ${JSON.stringify(line.slice(0, 40))}`);
+    if (!/^[-+]?\d+$/.test(line))
+      throw new PickleError(`bad pickle integer ${JSON.stringify(line.slice(0, 40))}`);
     return exact(BigInt(line));
   }
 
@@ -392,8 +395,13 @@ class Unpickler {
   }
 
   private put(index: number, op: number): void {
-    if (!(index < PICKLE_LIMITS.maxMemo) || (this.memo.size >= PICKLE_LIMITS.maxMemo && !this.memo.has(index))) {
-      throw new PickleError(`pickle memo index ${index} at offset ${op}, over the ${PICKLE_LIMITS.maxMemo}-slot limit`);
+    if (
+      !(index < PICKLE_LIMITS.maxMemo) ||
+      (this.memo.size >= PICKLE_LIMITS.maxMemo && !this.memo.has(index))
+    ) {
+      throw new PickleError(
+        `pickle memo index ${index} at offset ${op}, over the ${PICKLE_LIMITS.maxMemo}-slot limit`,
+      );
     }
     this.memo.set(index, this.top());
   }
