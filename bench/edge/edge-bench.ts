@@ -3,6 +3,7 @@
  * bare Hono route in the same Worker, all in workerd under wrangler's local mode, with the local S3 server
  * and a real worker (which only produces the job the GET reads).
  */
+import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,7 +25,8 @@ export interface EdgeBenchResult {
   errors: number;
 }
 
-const SECRET = "bench-secret-bench-secret-bench-secret";
+/** Random per run: fixed secrets are refused. */
+const SECRET = randomBytes(32).toString("hex");
 /** Each key may make 120 requests a minute (wrangler.toml): the load spreads over this many. */
 const KEYS = 64;
 

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,7 +18,8 @@ export interface WorkerBenchResult {
   meanBatch: number;
 }
 
-const SECRET = "bench-secret-bench-secret-bench-secret";
+/** Random per run: fixed secrets are refused. */
+const SECRET = randomBytes(32).toString("hex");
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;

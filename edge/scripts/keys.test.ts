@@ -2,7 +2,9 @@
  * The keys command against a local D1 database, as `npm start` uses it: the key it creates opens the edge
  * running under wrangler's local mode on the same state, and stops opening it once revoked.
  */
+
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,7 +38,7 @@ beforeAll(async () => {
     persistTo: dir,
     vars: {
       WORKER_URL: "http://127.0.0.1:9",
-      WORKER_SHARED_SECRET: "keys-test-secret-0123456789abcdefghij",
+      WORKER_SHARED_SECRET: randomBytes(32).toString("hex"),
       S3_ENDPOINT: "http://127.0.0.1:9",
       S3_BUCKET: "keys-test",
       S3_FORCE_PATH_STYLE: "true",

@@ -4,11 +4,13 @@
  * (D1, the Queue and the rate limiters emulated by Miniflare). Used by `npm start` and the e2e tests.
  */
 import { execFile } from "node:child_process";
-import { mkdir, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { type DevModel, resolveDevModel } from "./dev-model.ts";
 import { assertPortFree, waitUntil } from "./ports.ts";
+import { writePrivateFile } from "./private-file.ts";
 import { type ServiceSpec, Supervisor } from "./supervisor.ts";
 
 const run = promisify(execFile);
@@ -51,7 +53,6 @@ export interface Stack {
 const BUCKET = "ugatit";
 const S3_KEY = "local-access-key";
 const S3_SECRET = "local-secret-key-change-me";
-const WORKER_SECRET = "local-dev-worker-secret-0123456789abcdef";
 
 async function answers(url: string, init?: RequestInit): Promise<boolean> {
   const r = await fetch(url, { ...init, signal: AbortSignal.timeout(2000) });
@@ -66,6 +67,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const tsx = ["--import", "tsx"];
   const wrangler = join(root, "node_modules/wrangler/bin/wrangler.js");
   const wranglerState = join(stateDir, "wrangler");
+  // New each start: the edge and the worker refuse any fixed, published secret.
+  const workerSecret = randomBytes(32).toString("hex");
 
   // Every port is checked before anything starts, so a clash is named and nothing is left half-up.
   await assertPortFree(ports.s3, "s3");
@@ -131,7 +134,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           S3_BUCKET: BUCKET,
           S3_ACCESS_KEY_ID: S3_KEY,
           S3_SECRET_ACCESS_KEY: S3_SECRET,
-          WORKER_SHARED_SECRET: WORKER_SECRET,
+          WORKER_SHARED_SECRET: workerSecret,
           LOG_LEVEL: "warn",
         },
       },
@@ -188,11 +191,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await launch("s3");
     const worker = launch("worker"); // loads its model while the edge starts
     worker.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
-    await writeFile(
+    await writePrivateFile(
       envFile,
       [
         `WORKER_URL=${workerUrl}`,
-        `WORKER_SHARED_SECRET=${WORKER_SECRET}`,
+        `WORKER_SHARED_SECRET=${workerSecret}`,
         `S3_ENDPOINT=${s3Endpoint}`,
         "S3_REGION=us-east-1",
         `S3_BUCKET=${BUCKET}`,
@@ -201,7 +204,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         `S3_SECRET_ACCESS_KEY=${S3_SECRET}`,
         `CORS_ORIGINS=${edgeUrl},http://localhost:${ports.edge}`,
         `DEFAULT_MODEL=${model.name}`,
-        "ANONYMOUS_TIER=on",
+        // wrangler dev passes a client's own CF-Connecting-IP through: key the anonymous tier on nothing.
+        "ANONYMOUS_TIER=local",
         "",
       ].join("\n"),
     );
@@ -225,7 +229,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       checkpoint: model.checkpoint,
       untrained: model.untrained,
     };
-    await writeFile(join(stateDir, "dev.json"), `${JSON.stringify(info, null, 2)}\n`);
+    await writePrivateFile(join(stateDir, "dev.json"), `${JSON.stringify(info, null, 2)}\n`);
     return { info, supervisor, restart: launch, stop: () => supervisor.stopAll() };
   } catch (error) {
     failed = true;

@@ -1,9 +1,11 @@
 import type { ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { signatureHeaders } from "@ugatit/contracts/protocol";
 import { spawnTs, stopProcess } from "./processes.ts";
 import type { TestS3 } from "./s3-server.ts";
 
-export const WORKER_SECRET = "worker-test-secret-0123456789abcdef";
+/** Random per test run: the worker refuses fixed, published secrets. */
+export const WORKER_SECRET = randomBytes(32).toString("hex");
 
 /** The environment `ugatit serve` needs to reach a test S3 server. */
 export function workerEnv(s3: TestS3, extra: Record<string, string> = {}): Record<string, string> {

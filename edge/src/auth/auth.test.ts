@@ -129,6 +129,49 @@ describe("the anonymous tier", () => {
     expect((await call(MISSING, { env: anonymous, headers: from("198.51.100.8") })).status).toBe(404);
   });
 
+  it("when on, counts an IPv6 client by its /64, where it can pick any address", async () => {
+    const statuses = [];
+    for (const host of ["1", "2", "ffff:ffff:ffff:ffff", "a:b:c:d", "9"]) {
+      statuses.push(
+        (
+          await call(MISSING, {
+            env: anonymous,
+            headers: from(`2001:db8:7:7:${host.includes(":") ? host : `::${host}`}`),
+          })
+        ).status,
+      );
+    }
+    statuses.push((await call(MISSING, { env: anonymous, headers: from("2001:0db8:0007:0007::77") })).status);
+    expect(statuses).toEqual([404, 404, 404, 404, 404, 429]);
+    expect((await call(MISSING, { env: anonymous, headers: from("2001:db8:7:8::1") })).status).toBe(404);
+  });
+
+  it("when local, keys on nothing the client sends: a CF-Connecting-IP of its choosing changes nothing", async () => {
+    const local = { ANONYMOUS_TIER: "local" } as const;
+    const upload = await call("/v1/uploads", {
+      env: local,
+      headers: from("203.0.113.1"),
+      json: { content_type: "image/png", content_length: 64 },
+    });
+    expect(upload.status).toBe(201);
+    const { upload_id } = (await upload.json()) as { upload_id: string };
+    // Another claimed address is the same client: the same tenant (the upload is found), the same limit.
+    const seen = async (env: typeof local | typeof anonymous, address: string) => {
+      const created = await call("/v1/translations", {
+        env,
+        headers: from(address),
+        json: { upload_id, direction: "A2B" },
+      });
+      const problem = created.ok ? undefined : ((await created.json()) as { detail?: string });
+      expect(created.status).not.toBe(429);
+      return !problem?.detail?.startsWith("no upload");
+    };
+    expect([await seen(local, "203.0.113.2"), await seen(local, "203.0.113.3")]).toEqual([true, true]);
+    expect(await seen(anonymous, "203.0.113.2")).toBe(false); // where the header is trusted, it is another tenant
+    expect([await seen(local, "203.0.113.4"), await seen(local, "203.0.113.5")]).toEqual([true, true]);
+    expect((await call(MISSING, { env: local, headers: from("198.18.0.1") })).status).toBe(429);
+  });
+
   it("when on, still refuses a bad key rather than falling back to anonymous", async () => {
     await expectProblem(
       await call(MISSING, { env: anonymous, headers: { authorization: "Bearer nope" } }),

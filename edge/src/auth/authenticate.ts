@@ -7,6 +7,7 @@ import { ALL_SCOPES, apiKeyId, hashApiKey, Scope } from "../keys/api-key.ts";
 import { findApiKey } from "../keys/key-store.ts";
 import { problems } from "../problems/api-problem.ts";
 import { sha256Hex } from "../security/digest.ts";
+import { clientNetwork } from "./client-network.ts";
 import type { Principal } from "./principal.ts";
 
 /** Compared with when no row matches, so an unknown key costs the same as a wrong one. */
@@ -20,7 +21,8 @@ const NO_HASH = "0".repeat(64);
  */
 export function authenticate(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    c.set("principal", await principalFor(c.env, c.req.header("authorization"), clientIp(c.req.raw)));
+    const network = clientNetwork(c.req.raw, edgeConfig(c.env).anonymous.networkSource);
+    c.set("principal", await principalFor(c.env, c.req.header("authorization"), network));
     await next();
   };
 }
@@ -38,20 +40,20 @@ export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
 export async function principalFor(
   env: Env,
   authorization: string | undefined,
-  ip: string,
+  network: string,
 ): Promise<Principal> {
   const config = edgeConfig(env);
   if (authorization === undefined) {
     if (!config.anonymous.enabled)
       throw problems.unauthorized("send an API key: Authorization: Bearer <key>");
     return {
-      // One tenant per client address: anonymous users see only what came from their address.
-      tenant: `anon-${(await sha256Hex(ip)).slice(0, 16)}`,
+      // One tenant per client network: anonymous users see only what came from theirs.
+      tenant: `anon-${(await sha256Hex(network)).slice(0, 16)}`,
       keyId: null,
       scopes: ALL_SCOPES,
       anonymous: true,
       maxUploadBytes: config.anonymous.maxUploadBytes,
-      clientIp: ip,
+      clientNetwork: network,
     };
   }
   const bearer = /^Bearer +(\S+)\s*$/i.exec(authorization)?.[1];
@@ -69,10 +71,6 @@ export async function principalFor(
     scopes: record.scopes.split(" ").flatMap((s) => Scope.safeParse(s).data ?? []),
     anonymous: false,
     maxUploadBytes: config.maxUploadBytes,
-    clientIp: ip,
+    clientNetwork: network,
   };
-}
-
-function clientIp(request: Request): string {
-  return request.headers.get("cf-connecting-ip") ?? "unknown";
 }

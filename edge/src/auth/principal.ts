@@ -10,6 +10,6 @@ export interface Principal {
   anonymous: boolean;
   /** The largest image this principal may upload. */
   maxUploadBytes: number;
-  /** The client's address as Cloudflare reports it. */
-  clientIp: string;
+  /** The client's IPv4 address or IPv6 /64 as Cloudflare reports it ("local" under wrangler dev). */
+  clientNetwork: string;
 }

@@ -18,7 +18,7 @@ export function rateLimit(): MiddlewareHandler<AppEnv> {
     const config = edgeConfig(c.env);
     const window = config.rateLimit.periodSeconds;
     const [name, limiter, key, quota] = principal.anonymous
-      ? ["ip", c.env.ANON_RATE_LIMITER, `ip:${principal.clientIp}`, config.anonymous.rateLimit]
+      ? ["ip", c.env.ANON_RATE_LIMITER, `ip:${principal.clientNetwork}`, config.anonymous.rateLimit]
       : ["key", c.env.RATE_LIMITER, `key:${principal.keyId}`, config.rateLimit.requests];
     const policy = `"${name}";q=${quota};w=${window}`;
     const { success } = await limiter.limit({ key });

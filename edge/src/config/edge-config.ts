@@ -1,6 +1,7 @@
 /** @module The edge's configuration: wrangler.toml vars and secrets, validated once per environment object. */
-import { ModelRef } from "@ugatit/contracts/protocol";
+import { ModelRef, SharedSecret } from "@ugatit/contracts/protocol";
 import { z } from "zod";
+import type { ClientNetworkSource } from "../auth/client-network.ts";
 
 const int = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -23,7 +24,8 @@ const MIB = 1024 * 1024;
 
 const EdgeVars = z.object({
   WORKER_URL: z.url(),
-  WORKER_SHARED_SECRET: z.string().min(32, "must be at least 32 characters"),
+  /** Placeholders and low-entropy values are refused: see docs/SECURITY.md, "Secrets". */
+  WORKER_SHARED_SECRET: SharedSecret,
   WORKER_TIMEOUT_MS: int(60_000, 1_000, 600_000),
   /** Empty for AWS S3's own endpoint. */
   S3_ENDPOINT: z.union([z.url(), z.literal("")]).default(""),
@@ -35,7 +37,8 @@ const EdgeVars = z.object({
   S3_CONDITIONAL_PUT: flag(true),
   CORS_ORIGINS: list,
   MAX_UPLOAD_BYTES: int(10 * MIB, 1, 5 * 1024 * MIB),
-  ANONYMOUS_TIER: z.enum(["off", "on"]).default("off"),
+  /** "on": keyed on the client's network as Cloudflare reports it; "local": one bucket (wrangler dev, loopback). */
+  ANONYMOUS_TIER: z.enum(["off", "on", "local"]).default("off"),
   ANON_MAX_UPLOAD_BYTES: int(2 * MIB, 1, 5 * 1024 * MIB),
   DEFAULT_MODEL: ModelRef,
   UPLOAD_URL_TTL_SECONDS: int(600, 1, 3600),
@@ -51,7 +54,13 @@ export interface EdgeConfig {
   storage: StorageConfig;
   corsOrigins: string[];
   maxUploadBytes: number;
-  anonymous: { enabled: boolean; maxUploadBytes: number; rateLimit: number };
+  anonymous: {
+    enabled: boolean;
+    /** Where an anonymous client's network comes from. */
+    networkSource: ClientNetworkSource;
+    maxUploadBytes: number;
+    rateLimit: number;
+  };
   defaultModel: string;
   uploadUrlTtlSeconds: number;
   resultUrlTtlSeconds: number;
@@ -117,7 +126,8 @@ function parse(env: Env): EdgeConfig {
     corsOrigins: v.CORS_ORIGINS,
     maxUploadBytes: v.MAX_UPLOAD_BYTES,
     anonymous: {
-      enabled: v.ANONYMOUS_TIER === "on",
+      enabled: v.ANONYMOUS_TIER !== "off",
+      networkSource: v.ANONYMOUS_TIER === "local" ? "local" : "cloudflare",
       maxUploadBytes: Math.min(v.ANON_MAX_UPLOAD_BYTES, v.MAX_UPLOAD_BYTES),
       rateLimit: v.ANON_RATE_LIMIT_REQUESTS,
     },

@@ -124,7 +124,7 @@ describe("the presigned PUT, at the store", () => {
       scopes: ["write"],
       anonymous: false,
       maxUploadBytes: MAX,
-      clientIp: "192.0.2.1",
+      clientNetwork: "192.0.2.1",
     };
     const png = image("png");
     const upload = await presignUpload(

@@ -19,6 +19,7 @@ import { startTestS3, type TestS3 } from "../../../test/helpers/s3-server.ts";
 import {
   signedFetch,
   startWorkerProcess,
+  WORKER_SECRET,
   type WorkerProcess,
   workerEnv,
 } from "../../../test/helpers/worker.ts";
@@ -367,7 +368,7 @@ describe("signatures", () => {
     // the same signed bytes twice: the second is a replay
     const { signatureHeaders } = await import("@ugatit/contracts/protocol");
     const bytes = new TextEncoder().encode(body);
-    const headers = await signatureHeaders("worker-test-secret-0123456789abcdef", "POST", "/v1/infer", bytes);
+    const headers = await signatureHeaders(WORKER_SECRET, "POST", "/v1/infer", bytes);
     const send = () => fetch(`${worker.url}/v1/infer`, { method: "POST", body: bytes, headers });
     expect((await send()).status).toBe(200);
     const replay = await send();
@@ -524,7 +525,11 @@ describe("start-up", () => {
     );
     await failsWith(
       workerEnv(s3, { UGATIT_MODELS: MODELS, WORKER_SHARED_SECRET: "short" }),
-      /WORKER_SHARED_SECRET must be at least 32/,
+      /WORKER_SHARED_SECRET: must be at least 32/,
+    );
+    await failsWith(
+      workerEnv(s3, { UGATIT_MODELS: MODELS, WORKER_SHARED_SECRET: "replace-me-with-openssl-rand-hex-32" }),
+      /WORKER_SHARED_SECRET: is a placeholder \(it contains "replace"\)/,
     );
   });
 });

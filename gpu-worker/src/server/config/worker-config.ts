@@ -1,3 +1,4 @@
+import { SharedSecret } from "@ugatit/contracts/protocol";
 import { z } from "zod";
 
 const int = (fallback: number, min: number, max: number) =>
@@ -23,7 +24,8 @@ export const WorkerEnv = z.object({
   S3_ACCESS_KEY_ID: z.string().min(1),
   S3_SECRET_ACCESS_KEY: z.string().min(1),
   S3_FORCE_PATH_STYLE: bool(true),
-  WORKER_SHARED_SECRET: z.string().min(32, "WORKER_SHARED_SECRET must be at least 32 characters"),
+  /** Placeholders and low-entropy values are refused: see docs/SECURITY.md, "Secrets". */
+  WORKER_SHARED_SECRET: SharedSecret,
   MAX_BATCH: int(4, 1, 64),
   MAX_DELAY_MS: int(10, 0, 10_000),
   QUEUE_LIMIT: int(64, 1, 100_000),

@@ -31,7 +31,12 @@ export async function openTorchZip(
   const storages = new Map<string, StorageRef>();
   let root: unknown;
   try {
-    root = unpickleTorch(await readEntry(source, pickle, file, PICKLE_LIMITS.maxBytes), 0, file, storages).value;
+    root = unpickleTorch(
+      await readEntry(source, pickle, file, PICKLE_LIMITS.maxBytes),
+      0,
+      file,
+      storages,
+    ).value;
   } catch (error) {
     if (!(error instanceof PickleError)) throw error;
     throw new CheckpointError("corrupt", file, `corrupt checkpoint: ${pickle.name}: ${error.message}`);

@@ -118,7 +118,9 @@ function checkDeclaredSizes(entry: ZipEntry, fileSize: number, file: string): vo
     throw corrupt(`is stored, but declares ${entry.size} bytes in ${entry.compressedSize}`);
   }
   if (entry.method === 8 && entry.size > entry.compressedSize * MAX_DEFLATE_RATIO + 1024) {
-    throw corrupt(`declares ${entry.size} bytes from ${entry.compressedSize} compressed, more than deflate expands`);
+    throw corrupt(
+      `declares ${entry.size} bytes from ${entry.compressedSize} compressed, more than deflate expands`,
+    );
   }
 }
 
@@ -156,7 +158,9 @@ export async function entryDataOffset(source: ByteSource, entry: ZipEntry, file:
       `corrupt zip: no local header for ${entry.name} at offset ${entry.localHeaderOffset}`,
     );
   }
-  return entry.localHeaderOffset + LOCAL_HEADER_SIZE + header.getUint16(26, true) + header.getUint16(28, true);
+  return (
+    entry.localHeaderOffset + LOCAL_HEADER_SIZE + header.getUint16(26, true) + header.getUint16(28, true)
+  );
 }
 
 /**

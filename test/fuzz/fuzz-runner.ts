@@ -1,0 +1,122 @@
+/**
+ * @module Runs mutants of real files through one reader, one JSON line per case, so that the test driving
+ * it can stop a case that hangs: `fuzz-runner.ts <target> <seed> <count>`.
+ */
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ImageError, readImageHeader } from "@ugatit/contracts/image";
+import { CheckpointError, loadGenerator, openWeightFile, writeSafetensors } from "@ugatit/model/checkpoints";
+import { exportGeneratorToOnnx, OnnxModelError, readOnnxModelInfo } from "@ugatit/model/onnx";
+import { decodeImage, encodeImage } from "../../gpu-worker/src/image/index.ts";
+import { ROOT } from "../helpers/processes.ts";
+import { mutate } from "./mutate.ts";
+
+const CHECKPOINTS = join(ROOT, "test/fixtures/checkpoints");
+const fixture = (name: string) => readFile(join(CHECKPOINTS, name));
+
+type Reader = (bytes: Uint8Array) => Promise<void>;
+interface Target {
+  originals: Uint8Array[];
+  read: Reader;
+}
+
+/** Errors a reader may answer a bad file with; anything else is a bug the fuzz test reports. */
+const TYPED = [CheckpointError, OnnxModelError, ImageError];
+
+async function main(): Promise<void> {
+  const [name = "", seedText = "1", countText = "100"] = process.argv.slice(2);
+  const dir = await mkdtemp(join(tmpdir(), "fuzz-"));
+  try {
+    const target = await targets[name]?.(dir);
+    if (!target) throw new Error(`no fuzz target ${name}; known: ${Object.keys(targets).join(", ")}`);
+    const seed = Number(seedText);
+    for (let i = 0; i < Number(countText); i++) {
+      const original = target.originals[i % target.originals.length]!;
+      const bytes = mutate(original, seed, i);
+      let outcome: Record<string, unknown>;
+      try {
+        await target.read(bytes);
+        outcome = { ok: true };
+      } catch (error) {
+        const typed = TYPED.some((type) => error instanceof type);
+        const message = error instanceof Error ? error.message : String(error);
+        outcome =
+          typed && !/[\r\n]/.test(message)
+            ? { typed: (error as Error).name, message }
+            : { bad: `${(error as Error)?.name}: ${message.slice(0, 300)}` };
+      }
+      process.stdout.write(`${JSON.stringify({ i, ...outcome })}\n`);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Opens the file as `ugatit inspect` and the loaders do, then reads every tensor it lists. */
+function weightFileReader(dir: string): Reader {
+  const path = join(dir, "mutant");
+  return async (bytes) => {
+    await writeFile(path, bytes);
+    const file = await openWeightFile(path);
+    try {
+      for (const [name, info] of file.tensors) if (info.dtype !== "unsupported") await file.read(name);
+    } finally {
+      await file.close();
+    }
+  };
+}
+
+async function weights(dir: string, names: string[]): Promise<Target> {
+  return { originals: await Promise.all(names.map(fixture)), read: weightFileReader(dir) };
+}
+
+async function images(): Promise<Uint8Array[]> {
+  const [width, height] = [23, 17];
+  const rgb = new Uint8Array(width * height * 3).map((_, i) => (i * 37) % 256);
+  return Promise.all([
+    encodeImage(rgb, width, height, "png"),
+    encodeImage(rgb, width, height, "jpeg"),
+    encodeImage(rgb, width, height, "webp"),
+    encodeImage(rgb, width, height, "webp", { lossless: true }),
+  ]);
+}
+
+const targets: Record<string, (dir: string) => Promise<Target>> = {
+  "torch-zip": (dir) => weights(dir, ["genA2B_bare.pt", "genA2B_deflated.pt", "views.pt", "mixed.pt"]),
+  "torch-legacy": (dir) => weights(dir, ["genA2B_bare_legacy.pt", "views_legacy.pt", "mixed_legacy.pt"]),
+  async safetensors(dir) {
+    const { weights: generator } = await loadGenerator(join(CHECKPOINTS, "genA2B_bare.pt"), "A2B");
+    const path = join(dir, "generator.safetensors");
+    await writeSafetensors(path, generator, { note: "fuzz" }, { fp16: true });
+    return {
+      originals: [await readFile(path), await fixture("external.safetensors")],
+      read: weightFileReader(dir),
+    };
+  },
+  async onnx() {
+    const { config, weights: generator } = await loadGenerator(join(CHECKPOINTS, "genA2B_bare.pt"), "A2B");
+    return {
+      originals: [exportGeneratorToOnnx(config, generator, { direction: "A2B" })],
+      async read(bytes) {
+        await readOnnxModelInfo(
+          {
+            size: bytes.length,
+            async readInto(target, position) {
+              target.set(bytes.subarray(position, position + target.length));
+            },
+          },
+          "fuzz.onnx",
+        );
+      },
+    };
+  },
+  async "image-header"() {
+    return { originals: await images(), read: async (bytes) => void readImageHeader(bytes) };
+  },
+  async "image-decode"() {
+    return { originals: await images(), read: async (bytes) => void (await decodeImage(bytes)) };
+  },
+};
+
+await main();
