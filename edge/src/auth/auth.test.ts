@@ -131,17 +131,15 @@ describe("the anonymous tier", () => {
 
   it("when on, counts an IPv6 client by its /64, where it can pick any address", async () => {
     const statuses = [];
-    for (const host of ["1", "2", "ffff:ffff:ffff:ffff", "a:b:c:d", "9"]) {
-      statuses.push(
-        (
-          await call(MISSING, {
-            env: anonymous,
-            headers: from(`2001:db8:7:7:${host.includes(":") ? host : `::${host}`}`),
-          })
-        ).status,
-      );
-    }
-    statuses.push((await call(MISSING, { env: anonymous, headers: from("2001:0db8:0007:0007::77") })).status);
+    for (const address of [
+      "2001:db8:7:7::1",
+      "2001:db8:7:7::2",
+      "2001:db8:7:7:ffff:ffff:ffff:ffff",
+      "2001:db8:7:7:a:b:c:d",
+      "2001:db8:7:7::9",
+      "2001:0db8:0007:0007::77",
+    ])
+      statuses.push((await call(MISSING, { env: anonymous, headers: from(address) })).status);
     expect(statuses).toEqual([404, 404, 404, 404, 404, 429]);
     expect((await call(MISSING, { env: anonymous, headers: from("2001:db8:7:8::1") })).status).toBe(404);
   });
