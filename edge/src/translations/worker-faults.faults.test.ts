@@ -47,7 +47,7 @@ describe("a worker answering 503, through the real queue", () => {
       type: "https://ugatit.dev/problems/worker-error",
       title: "Translation failed after retries",
       detail: expect.stringMatching(
-        /^gave up after 3 attempts; the last: the GPU worker answered 503: Storage unavailable: /,
+        /^gave up after 3 attempts; the last: the GPU worker answered 503: Storage unavailable \(request [\w-]+\)$/,
       ),
     });
     // the upload is intact: the same image can be translated again
@@ -82,7 +82,8 @@ describe("a worker that is down", () => {
 
   it("makes GET /v1/models answer 503 with Retry-After", async () => {
     const r = await call("/v1/models", { key: await newKey(), env: down() });
-    expect((await expectProblem(r, 503)).detail).toMatch(/could not be reached/);
+    const { detail, request_id } = await expectProblem(r, 503);
+    expect(detail).toBe(`the GPU worker could not be reached (request ${request_id})`);
     expect(r.headers.get("retry-after")).toBe("5");
   });
 });

@@ -96,11 +96,13 @@ async function sendToWorker(
         true,
       );
     }
+    // The network error names hosts and addresses: logged, never shown.
+    logFailure(options.requestId, "the GPU worker could not be reached", error);
     throw new WorkerCallError(
       failure(
         "worker-unreachable",
         "Inference worker unreachable",
-        `the GPU worker could not be reached: ${error instanceof Error ? error.message : String(error)}`,
+        `the GPU worker could not be reached (request ${options.requestId})`,
       ),
       true,
     );
@@ -111,9 +113,12 @@ async function sendToWorker(
   const said = [problem?.title, problem?.detail].filter(Boolean).join(": ") || text.slice(0, 200);
   const retryable = response.status >= 500 || response.status === 429;
   const retryAfter = Number(response.headers.get("retry-after"));
+  // A failure's details (storage keys, hosts) stay in the logs; the job shows the worker's title and the request id.
+  const shown = `${problem?.title ? `: ${problem.title.slice(0, 80)}` : ""} (request ${options.requestId})`;
+  if (retryable) logFailure(options.requestId, `the GPU worker answered ${response.status}`, said);
   if (response.status === 504) {
     throw new WorkerCallError(
-      failure("worker-timeout", "Inference timed out", `the GPU worker answered 504: ${said}`),
+      failure("worker-timeout", "Inference timed out", `the GPU worker answered 504${shown}`),
       true,
     );
   }
@@ -122,7 +127,7 @@ async function sendToWorker(
       ? failure(
           "worker-error",
           "Inference worker failed",
-          `the GPU worker answered ${response.status}: ${said}`,
+          `the GPU worker answered ${response.status}${shown}`,
         )
       : failure("translation-refused", problem?.title ?? "Translation refused", problem?.detail ?? said),
     retryable,
@@ -153,6 +158,11 @@ async function callWorker(
       false,
     );
   }
+}
+
+function logFailure(requestId: string, msg: string, error: unknown): void {
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  console.warn(JSON.stringify({ level: "warn", msg, request_id: requestId, error: detail }));
 }
 
 function safeJson(text: string): unknown {

@@ -66,7 +66,7 @@ const job = (id: string, extra: Record<string, unknown> = {}) => ({
 });
 async function problemOf(r: Response) {
   expect(r.headers.get("content-type")).toBe("application/problem+json");
-  return (await r.json()) as { status: number; title: string; detail?: string };
+  return (await r.json()) as { status: number; title: string; detail?: string; request_id?: string };
 }
 
 beforeAll(async () => {
@@ -268,7 +268,12 @@ describe("POST /v1/infer", () => {
   });
 
   it.each([
-    ["a missing input object", job("m", { input_key: "in/none.png" }), 404, /no object in\/none\.png/],
+    [
+      "a missing input object",
+      job("m", { input_key: "in/none.png" }),
+      404,
+      /^the input image is not in storage$/,
+    ],
     ["a corrupt image", job("c", { input_key: "in/corrupt.png" }), 422, /truncated|corrupt/],
     [
       "an object that is not an image",
@@ -485,7 +490,16 @@ describe("under pressure", () => {
     const r = await pending;
     expect(r.status).toBe(503);
     expect(r.headers.get("retry-after")).toBeTruthy();
-    expect((await problemOf(r)).title).toBe("Storage unavailable");
+    const problem = await problemOf(r);
+    expect(problem.title).toBe("Storage unavailable");
+    // The client sees neither keys, bucket, host nor the network error; the log has them, with the request id.
+    const internals = [s3.bucket, new URL(s3.endpoint).host, "out/outage", "ECONNREFUSED", "socket"];
+    for (const internal of internals) expect(JSON.stringify(problem)).not.toContain(internal);
+    const logged = slow
+      .logs()
+      .split("\n")
+      .find((line) => line.includes(String(problem.request_id)) && line.includes("Storage unavailable"));
+    expect(logged).toContain("out/outage");
     const whileDown = await signedFetch(slow.url, "/v1/infer", job("down"));
     expect(whileDown.status).toBe(503);
     await s3.start();

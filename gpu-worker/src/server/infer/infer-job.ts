@@ -63,9 +63,10 @@ export async function runInferJob(
   const bytes = await guard(deps.storage.get(request.input_key, deps.maxInputBytes, signal)).catch(
     (error: unknown) => {
       if (error instanceof StorageError) {
-        if (error.reason === "not_found") throw problems.missingInput(request.input_key);
-        if (error.reason === "too_large") throw problems.badImage(error.message);
-        throw problems.storageUnavailable(error.message);
+        if (error.reason === "not_found") throw problems.missingInput(error);
+        if (error.reason === "too_large")
+          throw problems.badImage(`the input image is over the ${deps.maxInputBytes}-byte limit`);
+        throw problems.storageUnavailable(error);
       }
       throw error;
     },
@@ -116,7 +117,7 @@ export async function runInferJob(
   if (heatmap && request.output_keys.heatmap)
     writes.push([request.output_keys.heatmap, heatmap, "image/png"]);
   await writeAllOrNone(deps.storage, writes).catch((error: unknown) => {
-    throw error instanceof StorageError ? problems.storageUnavailable(error.message) : error;
+    throw error instanceof StorageError ? problems.storageUnavailable(error) : error;
   });
   storageMs += performance.now() - t;
 

@@ -34,13 +34,25 @@ export const problems = {
     ),
   lightModelRequired: (detail: string) =>
     new HttpProblem(problem("light-model-required", 422, "Light model required", detail)),
-  missingInput: (key: string) =>
-    new HttpProblem(problem("input-not-found", 404, "Input object not found", `no object ${key}`)),
+  // Object keys, buckets and hosts go to the log (the cause), never into the answer.
+  missingInput: (cause: Error) =>
+    new HttpProblem(
+      problem("input-not-found", 404, "Input object not found", "the input image is not in storage"),
+      {},
+      { cause },
+    ),
   badImage: (detail: string) => new HttpProblem(problem("unprocessable-image", 422, "Image refused", detail)),
-  storageUnavailable: (detail: string) =>
-    new HttpProblem(problem("storage-unavailable", 503, "Storage unavailable", detail), {
-      "retry-after": "5",
-    }),
+  storageUnavailable: (cause: Error) =>
+    new HttpProblem(
+      problem(
+        "storage-unavailable",
+        503,
+        "Storage unavailable",
+        "storage did not answer as expected; retry later",
+      ),
+      { "retry-after": "5" },
+      { cause },
+    ),
   queueFull: (retryAfterSeconds: number) =>
     new HttpProblem(
       problem("queue-full", 503, "Inference queue full", "the worker is at capacity; retry later"),

@@ -25,6 +25,8 @@ export function onError(metrics: WorkerMetrics): ErrorHandler<WorkerEnv> {
   return (error, c) => {
     if (error instanceof HttpProblem) {
       if (error.status === 504) metrics.dropped.inc({ reason: "deadline" });
+      // The cause (object keys, hosts) is for the log only, with the request id the client is shown.
+      if (error.cause) c.get("log").warn({ err: error.cause }, error.problem.title);
       return problemResponse(error, c.get("requestId"));
     }
     if (error instanceof ClientGoneError) {

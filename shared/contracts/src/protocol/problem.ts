@@ -37,8 +37,10 @@ export class ProblemError extends Error {
   constructor(
     readonly problem: Problem,
     readonly headers: Record<string, string> = {},
+    /** `cause`: what went wrong inside, for the logs only; the problem is what the client sees. */
+    options?: ErrorOptions,
   ) {
-    super(problem.detail ?? problem.title);
+    super(problem.detail ?? problem.title, options);
   }
 
   get status(): number {
