@@ -17,7 +17,8 @@ export function mutate(original: Uint8Array, seed: number, index: number): Uint8
     const near = int(Math.min(length, 4096));
     return random() < 0.5 ? near : length - 1 - near;
   };
-  let bytes: Uint8Array = original.slice();
+  // A copy: on a Buffer, slice() would be a view and the mutations would pile up in the original.
+  let bytes = new Uint8Array(original);
   const steps = 1 + int(3);
   for (let step = 0; step < steps; step++) {
     switch (int(6)) {
