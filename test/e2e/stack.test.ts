@@ -423,3 +423,34 @@ describe("faults across the stack", () => {
     expect(stack.failures.every((f) => /^(worker|s3) exited/.test(f))).toBe(true);
   });
 });
+
+describe("secrets and the anonymous tier of the local stack", () => {
+  it("writes its env file and dev.json readable by their owner alone", async () => {
+    for (const name of ["edge.env", "dev.json"]) {
+      expect((await stat(join(stack.stateDir, name))).mode & 0o777, name).toBe(0o600);
+    }
+    // a secret of this run, not a published one
+    const env = await readFile(join(stack.stateDir, "edge.env"), "utf8");
+    expect(env).toMatch(/^WORKER_SHARED_SECRET=[0-9a-f]{64}$/m);
+  });
+
+  it("keys anonymous clients on nothing they send: wrangler dev passes their own CF-Connecting-IP through", async () => {
+    const anonymous = (address: string, path: string, body: unknown) =>
+      fetch(`${stack.info.edgeUrl}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "cf-connecting-ip": address },
+        body: JSON.stringify(body),
+      });
+    const created = await anonymous("203.0.113.50", "/v1/uploads", {
+      content_type: "image/png",
+      content_length: 64,
+    });
+    expect(created.status).toBe(201);
+    const { upload_id } = (await created.json()) as { upload_id: string };
+    // Claiming another address gives no other tenant: the upload is still found (not yet received, so 4xx).
+    const other = await anonymous("198.51.100.50", "/v1/translations", { upload_id, direction: "A2B" });
+    const problem = (await other.json()) as { detail?: string };
+    expect(other.status).not.toBe(429);
+    expect(problem.detail ?? "").not.toMatch(/^no upload/);
+  });
+});

@@ -45,7 +45,9 @@ async function main(): Promise<void> {
         outcome =
           typed && !/[\r\n]/.test(message)
             ? { typed: (error as Error).name }
-            : { bad: `${(error as Error)?.name}: ${message.slice(0, 300)} (cause: ${String((error as Error)?.cause)})` };
+            : {
+                bad: `${(error as Error)?.name}: ${message.slice(0, 300)} (cause: ${String((error as Error)?.cause)})`,
+              };
       }
       process.stdout.write(`${JSON.stringify({ i, ...outcome })}\n`);
     }

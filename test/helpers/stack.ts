@@ -18,11 +18,14 @@ export async function freePort(): Promise<number> {
 }
 
 /** The whole local stack (as `npm start` runs it) on free ports, with its state in a temporary folder. */
-export async function startTestStack(checkpoint: string): Promise<Stack & { failures: string[] }> {
+export async function startTestStack(
+  checkpoint: string,
+): Promise<Stack & { failures: string[]; stateDir: string }> {
   const failures: string[] = [];
+  const stateDir = await mkdtemp(join(tmpdir(), "ugatit-stack-"));
   const stack = await startStack({
     root: ROOT,
-    stateDir: await mkdtemp(join(tmpdir(), "ugatit-stack-")),
+    stateDir,
     ports: {
       edge: await freePort(),
       worker: await freePort(),
@@ -32,5 +35,5 @@ export async function startTestStack(checkpoint: string): Promise<Stack & { fail
     checkpoint,
     onFailure: (message) => failures.push(message),
   });
-  return Object.assign(stack, { failures });
+  return Object.assign(stack, { failures, stateDir });
 }
