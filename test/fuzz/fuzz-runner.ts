@@ -7,8 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ImageError, readImageHeader } from "@ugatit/contracts/image";
 import { CheckpointError, loadGenerator, openWeightFile, writeSafetensors } from "@ugatit/model/checkpoints";
-import { exportGeneratorToOnnx, OnnxModelError, readOnnxModelInfo } from "@ugatit/model/onnx";
+import { exportGeneratorToOnnx, OnnxModelError } from "@ugatit/model/onnx";
 import { decodeImage, encodeImage } from "../../gpu-worker/src/image/index.ts";
+import { onnxModelFromBytes } from "../../gpu-worker/src/runtime/onnx/onnx-file.ts";
 import { ROOT } from "../helpers/processes.ts";
 import { mutate } from "./mutate.ts";
 
@@ -111,17 +112,8 @@ const targets: Record<string, (dir: string) => Promise<Target>> = {
     const { config, weights: generator } = await loadGenerator(join(CHECKPOINTS, "genA2B_bare.pt"), "A2B");
     return {
       originals: [exportGeneratorToOnnx(config, generator, { direction: "A2B" })],
-      async read(bytes) {
-        await readOnnxModelInfo(
-          {
-            size: bytes.length,
-            async readInto(target, position) {
-              target.set(bytes.subarray(position, position + target.length));
-            },
-          },
-          "fuzz.onnx",
-        );
-      },
+      // As the worker reads a model it holds whole (from storage or a file).
+      read: async (bytes) => void (await onnxModelFromBytes(new Uint8Array(bytes), "fuzz.onnx")),
     };
   },
   async "image-header"() {

@@ -1,6 +1,6 @@
 import { open, readFile } from "node:fs/promises";
 import { basename, extname } from "node:path";
-import { type OnnxModelInfo, readOnnxModelInfo } from "@ugatit/model/onnx";
+import { OnnxModelError, type OnnxModelInfo, readOnnxModelInfo } from "@ugatit/model/onnx";
 
 /** A checkpoint that is an exported ONNX model rather than weights: told by its extension. */
 export function isOnnxFile(path: string): boolean {
@@ -15,7 +15,7 @@ export interface OnnxModel {
 
 function unreadable(path: string) {
   return (error: NodeJS.ErrnoException): never => {
-    throw new Error(`${basename(path)}: unreadable (${error.code ?? error.message})`);
+    throw new OnnxModelError(basename(path), `unreadable (${error.code ?? error.message})`);
   };
 }
 
@@ -29,7 +29,7 @@ export async function readOnnxFileInfo(path: string): Promise<OnnxModelInfo> {
         size,
         async readInto(target, position) {
           const { bytesRead } = await fh.read(target, 0, target.length, position);
-          if (bytesRead !== target.length) throw new Error(`${basename(path)}: truncated`);
+          if (bytesRead !== target.length) throw new OnnxModelError(basename(path), "truncated");
         },
       },
       basename(path),
@@ -45,7 +45,7 @@ export async function onnxModelFromBytes(bytes: Uint8Array<ArrayBuffer>, file: s
     {
       size: bytes.length,
       async readInto(target, position) {
-        if (position + target.length > bytes.length) throw new Error(`${file}: truncated`);
+        if (position + target.length > bytes.length) throw new OnnxModelError(file, "truncated");
         target.set(bytes.subarray(position, position + target.length));
       },
     },
