@@ -41,7 +41,9 @@ async function main(): Promise<void> {
         await target.read(bytes);
         outcome = { ok: true };
       } catch (error) {
-        const typed = TYPED.some((type) => error instanceof type) && !unanticipated(error);
+        const typed =
+          TYPED.some((type) => error instanceof type) &&
+          !(error instanceof CheckpointError && unanticipated(error));
         const message = error instanceof Error ? error.message : String(error);
         outcome =
           typed && !/[\r\n]/.test(message)
@@ -59,7 +61,8 @@ async function main(): Promise<void> {
 
 /**
  * The weight readers wrap whatever they did not anticipate (a TypeError from a structure they misread)
- * in a CheckpointError with it as the cause; only zlib's own refusals are expected causes here.
+ * in a CheckpointError with it as the cause; only zlib's own refusals are expected causes there. (An
+ * ImageError's cause is libvips' own refusal.)
  */
 function unanticipated(error: unknown): boolean {
   const cause = (error as Error).cause as NodeJS.ErrnoException | undefined;
