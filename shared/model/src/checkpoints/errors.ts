@@ -2,7 +2,7 @@ import { basename } from "node:path";
 
 /** What went wrong with a weight file; stable strings, meant for programs. */
 export type CheckpointErrorCode =
-  /** Neither a torch zip archive, a torch pickle stream nor safetensors. */
+  /** Neither a torch zip archive, a torch pickle stream, safetensors nor a TensorFlow V2 checkpoint. */
   | "not_a_checkpoint"
   /** The file ends before the data it announces. */
   | "truncated"
@@ -21,7 +21,13 @@ export type CheckpointErrorCode =
   /** An official checkpoint without the requested discriminator. */
   | "missing_network"
   /** The file cannot be opened (missing, a directory, no permission). */
-  | "unreadable";
+  | "unreadable"
+  /** A stored CRC-32C does not match the bytes (a TensorFlow index block or tensor). */
+  | "checksum_mismatch"
+  /** A TensorFlow checkpoint's data shard holding the tensor asked for is not there. */
+  | "missing_shard"
+  /** A partitioned TensorFlow variable, saved as slices under other keys. */
+  | "sliced_variable";
 
 /**
  * The one error the weight layer throws. `message` is a single line: `<file>: <problem>: <details>`.

@@ -53,7 +53,7 @@ describe("not a checkpoint", () => {
       readAll(await file("noise.bin", bytes)),
       "not_a_checkpoint",
       "noise.bin",
-      /not a checkpoint: starts with 13 [0-9a-f ]+, not a zip archive, a pickle or safetensors$/,
+      /not a checkpoint: starts with 13 [0-9a-f ]+, not a zip archive, a pickle, safetensors or a TensorFlow checkpoint$/,
     );
     bytes[0] = 0x80; // looks like a pickle
     await expectCheckpointError(readAll(await file("noise.pkl", bytes)), "not_a_checkpoint", "noise.pkl");
@@ -86,10 +86,15 @@ describe("not a checkpoint", () => {
     );
   });
 
-  test("a missing file and a directory", async () => {
+  test("a missing file and a folder that holds no checkpoint", async () => {
     await expectCheckpointError(readAll(dir.path("nope.pt")), "unreadable", "nope.pt", /ENOENT/);
     await mkdir(dir.path("folder.pt"));
-    await expectCheckpointError(readAll(dir.path("folder.pt")), "unreadable", "folder.pt");
+    await expectCheckpointError(
+      readAll(dir.path("folder.pt")),
+      "not_a_checkpoint",
+      "folder.pt",
+      /a folder without a checkpoint file, with no \.index file$/,
+    );
   });
 });
 

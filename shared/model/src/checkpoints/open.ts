@@ -2,26 +2,37 @@ import { open } from "node:fs/promises";
 import { fileSource, readBytes } from "./byte-source.ts";
 import { CheckpointError, fileLabel } from "./errors.ts";
 import { looksLikeSafetensors, openSafetensors } from "./safetensors.ts";
+import { openBundleAtPrefix, openZippedBundle, tfPrefixOf, zipHoldsBundle } from "./tf-bundle/locate.ts";
+import { hasTableMagic } from "./tf-bundle/table.ts";
 import { openTorchLegacy } from "./torch-legacy.ts";
 import { openTorchZip } from "./torch-zip.ts";
 import type { WeightFile } from "./weight-file.ts";
+import { readZipDirectory } from "./zip.ts";
 
-/**
- * Opens a PyTorch checkpoint (zip or legacy stream) or a safetensors file and lists its tensors;
- * no tensor data is read until `read(name)`. Close it when done.
- *
- * @example
- * const file = await openWeightFile("light64.pt");
- * try { const w = await file.read("genA2B.FC.0.weight") } finally { await file.close() }
- */
 const OPEN_ERRORS: Record<string, string> = {
   ENOENT: "the file does not exist (ENOENT)",
   EACCES: "permission denied (EACCES)",
   EISDIR: "it is a folder, not a file (EISDIR)",
 };
 
+/**
+ * Opens a PyTorch checkpoint (zip or legacy stream), a safetensors file or a TensorFlow V2 checkpoint
+ * (its prefix, `.index`, folder, or a zip holding it) and lists its tensors; no tensor data is read
+ * until `read(name)`. Close it when done.
+ *
+ * @example
+ * const file = await openWeightFile("light64.pt");
+ * try { const w = await file.read("genA2B.FC.0.weight") } finally { await file.close() }
+ */
 export async function openWeightFile(path: string): Promise<WeightFile> {
   const file = fileLabel(path);
+  const prefix = await tfPrefixOf(path);
+  if (prefix !== null) {
+    const bundle = await openBundleAtPrefix(prefix).catch((error: unknown) => {
+      throw asCheckpointError(error, file);
+    });
+    return guarded(bundle);
+  }
   let fh: Awaited<ReturnType<typeof open>>;
   try {
     fh = await open(path, "r");
@@ -40,15 +51,21 @@ export async function openWeightFile(path: string): Promise<WeightFile> {
     const source = fileSource(fh, size, file);
     const head = await readBytes(source, 0, Math.min(size, 16));
     if (head[0] === 0x50 && head[1] === 0x4b && (head[2] === 3 || head[2] === 5)) {
-      return guarded(await openTorchZip(source, file, close));
+      const entries = await readZipDirectory(source, file);
+      if (zipHoldsBundle(entries)) return guarded(await openZippedBundle(source, entries, file, close));
+      return guarded(await openTorchZip(source, entries, file, close));
     }
     if (head[0] === 0x80) return guarded(await openTorchLegacy(source, file, close));
     if (looksLikeSafetensors(head)) return guarded(await openSafetensors(source, file, close));
+    if (hasTableMagic(await readBytes(source, Math.max(0, size - 48), Math.min(size, 48)))) {
+      await close();
+      return guarded(await openBundleAtPrefix(path, path));
+    }
     const hex = [...head.subarray(0, 8)].map((b) => b.toString(16).padStart(2, "0")).join(" ");
     throw new CheckpointError(
       "not_a_checkpoint",
       file,
-      `not a checkpoint: starts with ${hex}, not a zip archive, a pickle or safetensors`,
+      `not a checkpoint: starts with ${hex}, not a zip archive, a pickle, safetensors or a TensorFlow checkpoint`,
     );
   } catch (error) {
     await fh.close().catch(() => undefined);

@@ -58,3 +58,5 @@ export async function expectCheckpointError(
   if (pattern) expect(checkpointError.message).toMatch(pattern);
   return checkpointError;
 }
+
+export const TF_UGATIT = fileURLToPath(new URL("../../../../test/fixtures/tf-ugatit/", import.meta.url));

@@ -5,16 +5,16 @@ import { collectTensors, type StorageRef, unpickleTorch } from "./torch-pickle.t
 import { torchWeightFile } from "./torch-tensors.ts";
 import { PICKLE_LIMITS, PickleError } from "./unpickler.ts";
 import type { WeightFile } from "./weight-file.ts";
-import { openEntry, readEntry, readZipDirectory } from "./zip.ts";
+import { openEntry, readEntry, type ZipEntry } from "./zip.ts";
 
 const PICKLE_ENTRY = /^[^/]+\/data\.pkl$/;
 
 export async function openTorchZip(
   source: ByteSource,
+  entries: Map<string, ZipEntry>,
   file: string,
   close: () => Promise<void>,
 ): Promise<WeightFile> {
-  const entries = await readZipDirectory(source, file);
   const pickle = [...entries.values()].find((entry) => PICKLE_ENTRY.test(entry.name));
   if (!pickle) {
     throw new CheckpointError(

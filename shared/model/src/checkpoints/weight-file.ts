@@ -16,7 +16,7 @@ export interface TensorInfo {
 
 /** An open checkpoint: the tensor list comes from its index alone; data is read per tensor, on demand. */
 export interface WeightFile {
-  format: "torch-zip" | "torch-legacy" | "safetensors";
+  format: "torch-zip" | "torch-legacy" | "safetensors" | "tf-bundle";
   /** The file's base name, as messages show it. */
   file: string;
   tensors: Map<string, TensorInfo>;

@@ -2,6 +2,7 @@
 import { inflateRawSync } from "node:zlib";
 import { type ByteSource, memorySource, readBytes } from "./byte-source.ts";
 import { CheckpointError } from "./errors.ts";
+import { inflatingSource, windowSource } from "./inflate-source.ts";
 
 export interface ZipEntry {
   name: string;
@@ -172,22 +173,9 @@ export async function openEntry(
   entry: ZipEntry,
   file: string,
 ): Promise<{ source: ByteSource; offset: number }> {
-  if (entry.encrypted || (entry.method !== 0 && entry.method !== 8)) {
-    const how = entry.encrypted ? "is encrypted" : `uses compression method ${entry.method}`;
-    throw new CheckpointError(
-      "compressed",
-      file,
-      `compressed: zip entry ${entry.name} ${how}; only stored and deflated entries can be read`,
-    );
-  }
+  checkMethod(entry, file);
   const offset = await entryDataOffset(source, entry, file);
-  if (offset + entry.compressedSize > source.size) {
-    throw new CheckpointError(
-      "truncated",
-      file,
-      `truncated: zip entry ${entry.name} needs ${entry.compressedSize} bytes at offset ${offset}, file ends at ${source.size}`,
-    );
-  }
+  checkFits(source, entry, offset, file);
   if (entry.method === 0) return { source, offset };
   let inflated: Uint8Array;
   try {
@@ -212,6 +200,19 @@ export async function openEntry(
   return { source: memorySource(inflated, file), offset: 0 };
 }
 
+/**
+ * An entry's uncompressed bytes as a source read on demand: a stored entry in place, a deflated one
+ * inflated as it is read (forward; see {@link inflatingSource}), so a multi-GB entry never sits in memory.
+ */
+export async function entrySource(source: ByteSource, entry: ZipEntry, file: string): Promise<ByteSource> {
+  checkMethod(entry, file);
+  const offset = await entryDataOffset(source, entry, file);
+  checkFits(source, entry, offset, file);
+  return entry.method === 0
+    ? windowSource(source, offset, entry.size, file)
+    : inflatingSource(source, offset, entry.compressedSize, entry.size, file);
+}
+
 /** Reads a whole entry into memory (for small entries such as data.pkl); one over `maxBytes` is refused unread. */
 export async function readEntry(
   source: ByteSource,
@@ -228,6 +229,27 @@ export async function readEntry(
   }
   const opened = await openEntry(source, entry, file);
   return readBytes(opened.source, opened.offset, entry.size);
+}
+
+function checkMethod(entry: ZipEntry, file: string): void {
+  if (entry.encrypted || (entry.method !== 0 && entry.method !== 8)) {
+    const how = entry.encrypted ? "is encrypted" : `uses compression method ${entry.method}`;
+    throw new CheckpointError(
+      "compressed",
+      file,
+      `compressed: zip entry ${entry.name} ${how}; only stored and deflated entries can be read`,
+    );
+  }
+}
+
+function checkFits(source: ByteSource, entry: ZipEntry, offset: number, file: string): void {
+  if (offset + entry.compressedSize > source.size) {
+    throw new CheckpointError(
+      "truncated",
+      file,
+      `truncated: zip entry ${entry.name} needs ${entry.compressedSize} bytes at offset ${offset}, file ends at ${source.size}`,
+    );
+  }
 }
 
 function view(bytes: Uint8Array): DataView {
