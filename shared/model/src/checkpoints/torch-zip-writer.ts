@@ -3,7 +3,7 @@
  * dict of networks or a bare state_dict, float32, stored entries aligned to 64 bytes like torch's.
  */
 import { basename, extname } from "node:path";
-import { crc32 } from "node:zlib";
+import { crc32, deflateRawSync } from "node:zlib";
 import type { TorchTensor } from "../architecture/params.ts";
 import { fileLabel } from "./errors.ts";
 import { checkValueCount, elementCount } from "./weight-file.ts";
@@ -135,8 +135,16 @@ class PickleWriter {
   }
 }
 
-/** A zip of stored entries, data aligned to 64 bytes, optionally with zip64 sizes and offsets. */
-export async function writeZip(path: string, records: [string, Uint8Array][], zip64: boolean): Promise<void> {
+/**
+ * A zip of stored entries, data aligned to 64 bytes (or deflated ones, for tests of the readers),
+ * optionally with zip64 sizes and offsets.
+ */
+export async function writeZip(
+  path: string,
+  records: [string, Uint8Array][],
+  zip64: boolean,
+  deflate = false,
+): Promise<void> {
   await writeAtomically(path, async (fh) => {
     const central: Uint8Array[] = [];
     let offset = 0;
@@ -144,14 +152,16 @@ export async function writeZip(path: string, records: [string, Uint8Array][], zi
       await writeAll(fh, bytes);
       offset += bytes.length;
     };
-    for (const [name, data] of records) {
+    for (const [name, raw] of records) {
       const nameBytes = new TextEncoder().encode(name);
-      const crc = crc32(data);
+      const crc = crc32(raw);
+      const data = deflate ? deflateRawSync(raw) : raw;
+      const method = deflate ? 8 : 0;
       const headerOffset = offset;
-      const sizes = zip64 ? [...u16(0x0001), ...u16(16), ...u64(data.length), ...u64(data.length)] : [];
+      const sizes = zip64 ? [...u16(0x0001), ...u16(16), ...u64(raw.length), ...u64(data.length)] : [];
       const sizeFields = zip64
         ? [...u32(0xffffffff), ...u32(0xffffffff)]
-        : [...u32(data.length), ...u32(data.length)];
+        : [...u32(data.length), ...u32(raw.length)];
       // An extra field of zeros (id "FB", as torch writes) pads the data start to a multiple of 64.
       const pad = (64 - ((headerOffset + 30 + nameBytes.length + sizes.length + 4) % 64)) % 64;
       const extra = [...sizes, ...u16(0x4246), ...u16(pad), ...new Array<number>(pad).fill(0)];
@@ -161,7 +171,7 @@ export async function writeZip(path: string, records: [string, Uint8Array][], zi
           ...u32(0x04034b50),
           ...u16(version),
           ...u16(0),
-          ...u16(0),
+          ...u16(method),
           ...u32(0),
           ...u32(crc),
           ...sizeFields,
@@ -173,7 +183,7 @@ export async function writeZip(path: string, records: [string, Uint8Array][], zi
       await put(Uint8Array.from(extra));
       await put(data);
       const centralExtra = zip64
-        ? [...u16(0x0001), ...u16(24), ...u64(data.length), ...u64(data.length), ...u64(headerOffset)]
+        ? [...u16(0x0001), ...u16(24), ...u64(raw.length), ...u64(data.length), ...u64(headerOffset)]
         : [];
       central.push(
         Uint8Array.from([
@@ -181,7 +191,7 @@ export async function writeZip(path: string, records: [string, Uint8Array][], zi
           ...u16(version),
           ...u16(version),
           ...u16(0),
-          ...u16(0),
+          ...u16(method),
           ...u32(0),
           ...u32(crc),
           ...sizeFields,

@@ -27,6 +27,13 @@ export class ProtoMessage {
     return this;
   }
 
+  /** A fixed32 field (an unsigned 32-bit value stored as four little-endian bytes). */
+  fixed32(field: number, value: number): this {
+    this.key(field, WIRE_FIXED32);
+    this.scratch.push(value & 0xff, (value >>> 8) & 0xff, (value >>> 16) & 0xff, (value >>> 24) & 0xff);
+    return this;
+  }
+
   /** A packed repeated int64 field. */
   ints(field: number, values: readonly (number | bigint)[]): this {
     const body: number[] = [];
