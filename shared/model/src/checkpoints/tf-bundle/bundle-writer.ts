@@ -22,12 +22,16 @@ export interface BundleTensor {
   shard?: number;
   /** Saved as a partitioned variable (a `slices` entry whose data lies elsewhere). */
   sliced?: boolean;
+  /** The BundleEntryProto to store instead of the right one (tests of damaged entries). */
+  entry?: Uint8Array;
 }
 
 export interface BundleWriteOptions {
   shards?: number;
   /** TensorFlow uses 256 KiB; small values give multi-block indexes. */
   blockSize?: number;
+  /** The BundleHeaderProto to store instead of the right one. */
+  header?: Uint8Array;
 }
 
 const RESTART_INTERVAL = 16;
@@ -57,7 +61,7 @@ export async function writeTfBundle(
         if (shard !== 0) entry.int(3, shard);
         if (offset !== 0) entry.int(4, offset);
         if (size !== 0) entry.int(5, size);
-        entries.push([tensor.name, entry.fixed32(6, maskCrc(crc)).encode()]);
+        entries.push([tensor.name, tensor.entry ?? entry.fixed32(6, maskCrc(crc)).encode()]);
         offset += size;
       }
       await fh.truncate(offset);
@@ -65,7 +69,8 @@ export async function writeTfBundle(
       await fh.close();
     }
   }
-  const header = new ProtoMessage().int(1, shards).message(3, new ProtoMessage().int(1, 1)).encode();
+  const header =
+    options.header ?? new ProtoMessage().int(1, shards).message(3, new ProtoMessage().int(1, 1)).encode();
   const keyed = entries.map(([name, value]) => [new TextEncoder().encode(name), value] as const);
   keyed.sort(([a], [b]) => Buffer.compare(a, b));
   const index = await open(`${prefix}.index`, "w");
