@@ -19,14 +19,21 @@ interface NetworkSummary {
   parameters: number;
 }
 
-/** Groups tensors by network: `genA2B.…` in an official dict or our safetensors, one bare network otherwise. */
+/**
+ * Groups tensors by network: `genA2B.…` in an official dict or our safetensors, one bare network otherwise;
+ * a TensorFlow checkpoint by top-level scope (`generator_B/…`), leaving out the Adam slots.
+ */
 function networks(file: WeightFile): Map<string, Map<string, number[]>> {
   const groups = new Map<string, Map<string, number[]>>();
+  const tf = file.format === "tf-bundle";
   for (const info of file.tensors.values()) {
-    const match = /^(gen(?:A2B|B2A)|dis[GL][AB])\.(.+)$/.exec(info.name);
+    if (tf && /\/Adam(_1)?$/.test(info.name)) continue;
+    const match = tf
+      ? /^([^/]+)\/(.+)$/.exec(info.name)
+      : /^(gen(?:A2B|B2A)|dis[GL][AB])\.(.+)$/.exec(info.name);
     const [network, key] = match
       ? [match[1] as string, match[2] as string]
-      : ["(bare state_dict)", info.name];
+      : [tf ? "(top level)" : "(bare state_dict)", info.name];
     if (!groups.has(network)) groups.set(network, new Map());
     groups.get(network)?.set(key, info.shape);
   }
@@ -69,7 +76,12 @@ export async function inspectCommand(argv: string[]): Promise<number> {
   const file = await openWeightFile(positionals[0] as string);
   try {
     const summaries = [...networks(file)].map(([name, shapes]) => summarise(name, shapes));
-    const tensors = [...file.tensors.values()].map((t) => ({ name: t.name, shape: t.shape, dtype: t.dtype }));
+    // Types the weight layer cannot read are shown by the file's own name for them (`int64`, `string`).
+    const tensors = [...file.tensors.values()].map((t) => ({
+      name: t.name,
+      shape: t.shape,
+      dtype: t.dtype === "unsupported" ? t.storedAs : t.dtype,
+    }));
     if (values.json) {
       process.stdout.write(
         `${JSON.stringify({ file: positionals[0], format: file.format, metadata: file.metadata, networks: summaries, tensors })}\n`,
