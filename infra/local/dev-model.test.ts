@@ -7,6 +7,9 @@ import { describe, expect, it } from "vitest";
 import { DEMO_MODEL_SIZE, resolveDevModel } from "./dev-model.ts";
 
 const FIXTURE = fileURLToPath(new URL("../../test/fixtures/ugatit-parity/light64.pt", import.meta.url));
+const TF_PREFIX = fileURLToPath(
+  new URL("../../test/fixtures/tf-ugatit/light64/UGATIT.model-1000000", import.meta.url),
+);
 
 describe("the model npm start serves", () => {
   it("is UGATIT_CHECKPOINT when set, at the worker's default size", async () => {
@@ -17,6 +20,12 @@ describe("the model npm start serves", () => {
       scratch: dir,
     });
     expect(model).toEqual({ name: "custom", checkpoint: FIXTURE, untrained: false });
+  });
+
+  it("takes a TensorFlow checkpoint by its prefix", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "dev-model-"));
+    const model = await resolveDevModel({ checkpoint: TF_PREFIX, demo: join(dir, "demo"), scratch: dir });
+    expect(model).toEqual({ name: "custom", checkpoint: TF_PREFIX, untrained: false });
   });
 
   it("refuses a UGATIT_CHECKPOINT that does not exist, naming it", async () => {

@@ -58,7 +58,8 @@ export async function resolveDevModel(options: {
   scratch: string;
 }): Promise<DevModel> {
   if (options.checkpoint) {
-    if (!(await exists(options.checkpoint)))
+    // A TensorFlow checkpoint may be named by its prefix, which is no file of its own.
+    if (!(await exists(options.checkpoint)) && !(await exists(`${options.checkpoint}.index`)))
       throw new Error(`UGATIT_CHECKPOINT ${options.checkpoint} does not exist`);
     return { name: "custom", checkpoint: options.checkpoint, untrained: false };
   }
