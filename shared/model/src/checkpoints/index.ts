@@ -21,6 +21,7 @@ export {
   loadGenerator,
   readGenerator,
 } from "./load.ts";
+export { readTensors } from "./network.ts";
 export { openWeightFile } from "./open.ts";
 export { type SafetensorsTensor, type WriteSafetensorsOptions, writeSafetensors } from "./safetensors.ts";
 export { type TorchCheckpointOptions, writeTorchCheckpoint } from "./torch-zip-writer.ts";

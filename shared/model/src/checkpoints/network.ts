@@ -112,7 +112,27 @@ export async function readNetwork(
   prefix: string,
   expected: Map<string, number[]>,
 ): Promise<TorchWeights> {
+  const data = await readTensors(
+    file,
+    [...expected.keys()].map((key) => prefix + key),
+  );
   const weights: TorchWeights = new Map();
-  for (const [key, shape] of expected) weights.set(key, { shape, data: await file.read(prefix + key) });
+  for (const [key, shape] of expected) weights.set(key, { shape, data: data.get(prefix + key)! });
   return weights;
+}
+
+/**
+ * Reads `names`, one at a time, in the order the file lists its tensors: a TensorFlow checkpoint lists
+ * them in data order, which a deflated zip member can only be read in without inflating it again.
+ */
+export async function readTensors(
+  file: WeightFile,
+  names: Iterable<string>,
+): Promise<Map<string, Float32Array>> {
+  const wanted = new Set(names);
+  const data = new Map<string, Float32Array>();
+  for (const name of file.tensors.keys()) if (wanted.delete(name)) data.set(name, await file.read(name));
+  // Names the file does not list reach read() too, which says what is missing.
+  for (const name of wanted) data.set(name, await file.read(name));
+  return data;
 }
