@@ -11,7 +11,8 @@ const TF_REAL =
   process.env.TF_REAL_FIXTURES ??
   fileURLToPath(new URL("../../../../shared/fixtures/tf-real/", import.meta.url));
 const MNIST = join(TF_REAL, "0x7a726f__MNIST_model", "variables.index");
-if (!existsSync(MNIST)) console.warn(`inspect-tf.test.ts: the int64/string case is skipped, ${MNIST} is absent`);
+if (!existsSync(MNIST))
+  console.warn(`inspect-tf.test.ts: the int64/string case is skipped, ${MNIST} is absent`);
 
 async function ugatit(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return promisify(execFile)(process.execPath, [CLI, ...args]).then(
