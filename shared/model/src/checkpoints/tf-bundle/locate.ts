@@ -5,11 +5,12 @@
  */
 import { type FileHandle, open, readdir, readFile, stat } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join } from "node:path";
-import { type ByteSource, fileSource } from "../byte-source.ts";
+import { type ByteSource, fileSource, readBytes } from "../byte-source.ts";
 import { CheckpointError, fileLabel } from "../errors.ts";
 import type { WeightFile } from "../weight-file.ts";
 import { entrySource, readEntry, type ZipEntry } from "../zip.ts";
 import { openTfBundle } from "./bundle.ts";
+import { FOOTER_SIZE, hasTableMagic } from "./table.ts";
 
 const INDEX_SUFFIX = ".index";
 const DATA_SUFFIX = /\.data-\d{5}-of-\d{5}$/;
@@ -40,16 +41,7 @@ export async function openBundleAtPrefix(
   indexPath = prefix + INDEX_SUFFIX,
 ): Promise<WeightFile> {
   const indexLabel = fileLabel(indexPath);
-  const index = await readFile(indexPath).catch((cause: NodeJS.ErrnoException) => {
-    throw new CheckpointError(
-      "unreadable",
-      indexLabel,
-      `unreadable: cannot read it (${cause.code ?? cause})`,
-      {
-        cause,
-      },
-    );
-  });
+  const index = await readIndexFile(indexPath, indexLabel);
   const handles: FileHandle[] = [];
   return openTfBundle({
     indexLabel,
@@ -86,9 +78,11 @@ export async function openZippedBundle(
   const indexName = await newestInZip(archive, entries, zipLabel);
   const prefix = indexName.slice(0, -INDEX_SUFFIX.length);
   const label = (member: string) => `${zipLabel}:${basename(member)}`;
+  const indexEntry = entries.get(indexName)!;
+  checkIndexSize(indexEntry.size, label(indexName));
   return openTfBundle({
     indexLabel: label(indexName),
-    index: await readEntry(archive, entries.get(indexName)!, zipLabel, 1 << 30),
+    index: await readEntry(archive, indexEntry, zipLabel, MAX_INDEX_BYTES),
     shardLabel: (shard, shards) => label(prefix + shardSuffix(shard, shards)),
     async openShard(shard, shards) {
       const member = prefix + shardSuffix(shard, shards);
@@ -97,6 +91,50 @@ export async function openZippedBundle(
     },
     close,
   });
+}
+
+/**
+ * The whole index, once its end shows the table magic: a large file that is no index is refused
+ * without being read into memory.
+ */
+async function readIndexFile(path: string, label: string): Promise<Uint8Array> {
+  let fh: FileHandle;
+  try {
+    fh = await open(path, "r");
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code ?? String(cause);
+    throw new CheckpointError("unreadable", label, `unreadable: cannot open it (${code})`, { cause });
+  }
+  try {
+    const { size } = await fh.stat();
+    const source = fileSource(fh, size, label);
+    if (
+      !hasTableMagic(await readBytes(source, Math.max(0, size - FOOTER_SIZE), Math.min(size, FOOTER_SIZE)))
+    ) {
+      throw new CheckpointError(
+        "not_a_checkpoint",
+        label,
+        "not a checkpoint: no TensorFlow table footer (magic 0xdb4775248b80fb57) at the end",
+      );
+    }
+    checkIndexSize(size, label);
+    return await readBytes(source, 0, size);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The largest index read: TensorFlow's indexes hold a few hundred bytes per tensor. */
+const MAX_INDEX_BYTES = 1 << 30;
+
+function checkIndexSize(size: number, label: string): void {
+  if (size > MAX_INDEX_BYTES) {
+    throw new CheckpointError(
+      "corrupt",
+      label,
+      `corrupt index: ${size} bytes, more than the ${MAX_INDEX_BYTES} any real checkpoint's index needs`,
+    );
+  }
 }
 
 /** The prefix the folder's `checkpoint` file names, else its only `.index`. */

@@ -1,4 +1,4 @@
-import { readFile, rm, truncate, writeFile } from "node:fs/promises";
+import { open, readFile, rm, truncate, writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ProtoMessage } from "../../onnx/protobuf.ts";
 import { CheckpointError } from "../errors.ts";
@@ -46,6 +46,20 @@ describe("errors name the file and the tensor, on one line", () => {
       "not_a_checkpoint",
       "noise.index",
       /no TensorFlow table footer/,
+    );
+  });
+
+  test("a huge file ending in the table magic is refused before it is read", async () => {
+    const path = dir.path("huge.index");
+    const fh = await open(path, "w");
+    const magic = Buffer.from("57fb808b247547db", "hex");
+    await fh.write(magic, 0, magic.length, 2 ** 30 + 40);
+    await fh.close();
+    await expectCheckpointError(
+      readAll(path),
+      "corrupt",
+      "huge.index",
+      /corrupt index: 1073741872 bytes, more than/,
     );
   });
 
