@@ -42,6 +42,13 @@ export function findNetwork(
   }
   const code = kind.what === "generator" ? "not_a_generator" : "not_a_discriminator";
   const other = kind.what === "generator" ? "discriminator" : "generator";
+  if (file.format === "tf-bundle") {
+    const why =
+      kind.what === "generator"
+        ? `a TensorFlow checkpoint that is not U-GAT-IT (no generator_A/ or generator_B/ variables; it has ${someNames(names)})`
+        : "discriminators are read from PyTorch checkpoints and safetensors, not TensorFlow checkpoints";
+    throw new CheckpointError(code, file.file, `not a ${kind.what}: ${why}`);
+  }
   if (has(kind.otherMarker) || names.some((n) => n.endsWith(`.${kind.otherMarker}`))) {
     throw new CheckpointError(
       code,

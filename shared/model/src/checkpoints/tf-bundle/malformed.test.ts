@@ -2,6 +2,7 @@ import { open, readFile, rm, truncate, writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ProtoMessage } from "../../onnx/protobuf.ts";
 import { CheckpointError } from "../errors.ts";
+import { loadGenerator } from "../load.ts";
 import { openWeightFile } from "../open.ts";
 import { expectCheckpointError, scratch } from "../testing.ts";
 import { type BundleTensor, writeTfBundle } from "./bundle-writer.ts";
@@ -215,6 +216,23 @@ describe("errors name the file and the tensor, on one line", () => {
       header: new ProtoMessage().int(1, 1).int(2, 1).encode(),
     });
     await expectCheckpointError(readAll(dir.path("big")), "unsupported_dtype", "big.index", /big-endian/);
+  });
+});
+
+describe("a TensorFlow checkpoint that is not U-GAT-IT", () => {
+  test("has no generator to load, and says what it has", async () => {
+    const prefix = dir.path("lenet");
+    await writeTfBundle(prefix, [
+      { name: "Variable", shape: [5, 5, 3, 6], content: "zeros" },
+      { name: "Variable_1", shape: [6], content: "zeros" },
+      { name: "global_step", shape: [], dtype: 9, content: new Uint8Array(8) },
+    ]);
+    await expectCheckpointError(
+      loadGenerator(prefix, "A2B"),
+      "not_a_generator",
+      "lenet.index",
+      /not a generator: a TensorFlow checkpoint that is not U-GAT-IT \(no generator_A\/ or generator_B\/ variables; it has Variable, Variable_1, global_step\)$/,
+    );
   });
 });
 
