@@ -70,6 +70,16 @@ describe("a checkpoint on disk is found from", () => {
     expect((await expectFixture(folder)).file).toBe("UGATIT.model-1000000.index");
   });
 
+  test("a folder holding the checkpoint folder, as an extracted release does", async () => {
+    const folder = dir.path("extracted");
+    const inner = join(folder, "UGATIT_selfie2anime_lsgan_4resblock_6dis_1_1_10_10_1000_sn_smoothing");
+    await mkdir(join(folder, "logs"), { recursive: true });
+    await mkdir(inner);
+    for (const name of ["checkpoint", `${PREFIX}.index`, DATA])
+      await copyFile(join(FIXTURE, name), join(inner, name));
+    expect((await expectFixture(folder)).file).toBe(`${PREFIX}.index`);
+  });
+
   test("a folder with several checkpoints and no checkpoint file asks for one", async () => {
     const folder = dir.path("several");
     await mkdir(folder);

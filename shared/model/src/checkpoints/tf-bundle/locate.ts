@@ -137,8 +137,11 @@ function checkIndexSize(size: number, label: string): void {
   }
 }
 
-/** The prefix the folder's `checkpoint` file names, else its only `.index`. */
-async function newestInFolder(folder: string): Promise<string | null> {
+/**
+ * The prefix the folder's `checkpoint` file names, else its only `.index`, else the one checkpoint in
+ * its subfolders (an extracted release: `checkpoint/UGATIT_selfie2anime_…/`; a SavedModel's `variables/`).
+ */
+async function newestInFolder(folder: string, depth = 0): Promise<string> {
   const state = await readFile(join(folder, STATE_FILE), "utf8").catch(() => null);
   const named = state === null ? null : NEWEST.exec(state)?.[1];
   if (named) {
@@ -151,9 +154,18 @@ async function newestInFolder(folder: string): Promise<string | null> {
       `unreadable: its checkpoint file names ${prefix}, but ${basename(prefix)}${INDEX_SUFFIX} is not in the folder`,
     );
   }
-  const indexes = (await readdir(folder)).filter((name) => name.endsWith(INDEX_SUFFIX)).sort();
+  const listing = await readdir(folder, { withFileTypes: true });
+  const indexes = listing.filter((e) => e.isFile() && e.name.endsWith(INDEX_SUFFIX)).map((e) => e.name);
   if (indexes.length === 1) return join(folder, indexes[0]!.slice(0, -INDEX_SUFFIX.length));
-  const found = indexes.length === 0 ? "no .index file" : `several (${indexes.join(", ")}); name one`;
+  if (indexes.length === 0 && depth === 0) {
+    const inside: string[] = [];
+    for (const sub of listing.filter((e) => e.isDirectory())) {
+      const prefix = await newestInFolder(join(folder, sub.name), depth + 1).catch(() => null);
+      if (prefix !== null) inside.push(prefix);
+    }
+    if (inside.length === 1) return inside[0]!;
+  }
+  const found = indexes.length === 0 ? "no .index file" : `several (${indexes.sort().join(", ")}); name one`;
   throw new CheckpointError(
     "not_a_checkpoint",
     fileLabel(folder),
