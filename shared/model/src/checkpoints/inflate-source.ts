@@ -65,47 +65,54 @@ export function inflatingSource(
     }
   };
 
-  return {
-    size,
-    async readInto(target, position) {
-      if (position + target.length > size) {
+  const read = async (target: Uint8Array, position: number) => {
+    if (position + target.length > size) {
+      throw new CheckpointError(
+        "truncated",
+        label,
+        `truncated: needs ${target.length} bytes at offset ${position}, the entry inflates to ${size}`,
+      );
+    }
+    if (!stream || position < chunkStart) restart();
+    let filled = 0;
+    while (filled < target.length) {
+      const want = position + filled;
+      const chunkEnd = chunkStart + chunk.length;
+      if (want < chunkEnd) {
+        const piece = chunk.subarray(
+          want - chunkStart,
+          Math.min(chunk.length, want - chunkStart + target.length - filled),
+        );
+        target.set(piece, filled);
+        filled += piece.length;
+        continue;
+      }
+      const next = await stream!.next().catch((cause: unknown) => {
+        stream = null;
+        throw new CheckpointError("corrupt", label, "corrupt zip: the entry does not inflate", { cause });
+      });
+      if (next.done || chunkEnd + next.value.length > size) {
+        void stream?.return?.();
+        stream = null;
+        const inflated = next.done ? `${chunkEnd} bytes` : `more than ${size} bytes`;
         throw new CheckpointError(
-          "truncated",
+          "corrupt",
           label,
-          `truncated: needs ${target.length} bytes at offset ${position}, the entry inflates to ${size}`,
+          `corrupt zip: the entry inflates to ${inflated}, expected ${size}`,
         );
       }
-      if (!stream || position < chunkStart) restart();
-      let filled = 0;
-      while (filled < target.length) {
-        const want = position + filled;
-        const chunkEnd = chunkStart + chunk.length;
-        if (want < chunkEnd) {
-          const piece = chunk.subarray(
-            want - chunkStart,
-            Math.min(chunk.length, want - chunkStart + target.length - filled),
-          );
-          target.set(piece, filled);
-          filled += piece.length;
-          continue;
-        }
-        const next = await stream!.next().catch((cause: unknown) => {
-          stream = null;
-          throw new CheckpointError("corrupt", label, "corrupt zip: the entry does not inflate", { cause });
-        });
-        if (next.done || chunkEnd + next.value.length > size) {
-          void stream?.return?.();
-          stream = null;
-          const inflated = next.done ? `${chunkEnd} bytes` : `more than ${size} bytes`;
-          throw new CheckpointError(
-            "corrupt",
-            label,
-            `corrupt zip: the entry inflates to ${inflated}, expected ${size}`,
-          );
-        }
-        chunkStart = chunkEnd;
-        chunk = next.value;
-      }
+      chunkStart = chunkEnd;
+      chunk = next.value;
+    }
+  };
+  // One inflater serves every read: reads that overlap in time take turns.
+  let turn: Promise<unknown> = Promise.resolve();
+  return {
+    size,
+    readInto(target, position) {
+      const done = turn.then(() => read(target, position));
+      turn = done.catch(() => undefined);
+      return done;
     },
   };
 }
