@@ -40,7 +40,11 @@ function networks(file: WeightFile): Map<string, Map<string, number[]>> {
   return groups;
 }
 
-function summarise(name: string, shapes: Map<string, number[]>): NetworkSummary {
+function summarise(
+  name: string,
+  shapes: Map<string, number[]>,
+  format: WeightFile["format"],
+): NetworkSummary {
   const parameters = [...shapes.entries()]
     .filter(([key]) => !/\.weight_[uv]$/.test(key)) // spectral norm's power-iteration state is not a parameter
     .reduce((n, [, shape]) => n + shape.reduce((a, b) => a * b, 1), 0);
@@ -65,7 +69,9 @@ function summarise(name: string, shapes: Map<string, number[]>): NetworkSummary 
       parameters,
     };
   }
-  return { name, kind: "unknown", config: null, description: "not a U-GAT-IT network", parameters };
+  // A TensorFlow scope is listed as what it is; which scopes make a U-GAT-IT generator is the loader's call.
+  const description = format === "tf-bundle" ? "TensorFlow variables" : "not a U-GAT-IT network";
+  return { name, kind: "unknown", config: null, description, parameters };
 }
 
 /** `ugatit inspect`: the format, each network's configuration and parameter count, and the tensor list. */
@@ -75,7 +81,7 @@ export async function inspectCommand(argv: string[]): Promise<number> {
   if (isOnnxFile(positionals[0] as string)) return inspectOnnx(positionals[0] as string, values.json);
   const file = await openWeightFile(positionals[0] as string);
   try {
-    const summaries = [...networks(file)].map(([name, shapes]) => summarise(name, shapes));
+    const summaries = [...networks(file)].map(([name, shapes]) => summarise(name, shapes, file.format));
     // Types the weight layer cannot read are shown by the file's own name for them (`int64`, `string`).
     const tensors = [...file.tensors.values()].map((t) => ({
       name: t.name,
