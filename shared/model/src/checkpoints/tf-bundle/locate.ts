@@ -16,6 +16,8 @@ const INDEX_SUFFIX = ".index";
 const DATA_SUFFIX = /\.data-\d{5}-of-\d{5}$/;
 /** The folder's `checkpoint` file (a CheckpointState text proto) names the newest prefix. */
 const STATE_FILE = "checkpoint";
+/** A `checkpoint` file names a few paths; anything much larger is not one and is not read. */
+const MAX_STATE_BYTES = 1 << 20;
 const NEWEST = /^model_checkpoint_path:\s*"((?:[^"\\]|\\.)*)"/m;
 
 export function shardSuffix(shard: number, shards: number): string {
@@ -142,7 +144,7 @@ function checkIndexSize(size: number, label: string): void {
  * its subfolders (an extracted release: `checkpoint/UGATIT_selfie2anime_…/`; a SavedModel's `variables/`).
  */
 async function newestInFolder(folder: string, depth = 0): Promise<string> {
-  const state = await readFile(join(folder, STATE_FILE), "utf8").catch(() => null);
+  const state = await readStateFile(join(folder, STATE_FILE));
   const named = state === null ? null : NEWEST.exec(state)?.[1];
   if (named) {
     const prefix = unescapeProto(named);
@@ -182,7 +184,7 @@ async function newestInZip(
   const indexes = [...entries.keys()].filter((name) => name.endsWith(INDEX_SUFFIX)).sort();
   if (indexes.length === 1) return indexes[0]!;
   for (const name of entries.keys()) {
-    if (basename(name) !== STATE_FILE) continue;
+    if (basename(name) !== STATE_FILE || entries.get(name)!.size > MAX_STATE_BYTES) continue;
     const named = NEWEST.exec(
       new TextDecoder().decode(await readEntry(archive, entries.get(name)!, zipLabel, 1 << 20)),
     )?.[1];
@@ -195,6 +197,13 @@ async function newestInZip(
     zipLabel,
     `not a checkpoint: the zip holds several TensorFlow checkpoints and no checkpoint file naming one (${indexes.join(", ")})`,
   );
+}
+
+/** The folder's `checkpoint` file, or null when there is none (or it is too large to be one). */
+async function readStateFile(path: string): Promise<string | null> {
+  const stats = await stat(path).catch(() => null);
+  if (!stats?.isFile() || stats.size > MAX_STATE_BYTES) return null;
+  return readFile(path, "utf8").catch(() => null);
 }
 
 /** The text proto's string escapes that paths use. */
