@@ -51,7 +51,17 @@ export async function openBundleAtPrefix(
     shardLabel: (shard, shards) => fileLabel(prefix + shardSuffix(shard, shards)),
     async openShard(shard, shards) {
       const path = prefix + shardSuffix(shard, shards);
-      const fh = await open(path, "r").catch(() => null);
+      const fh = await open(path, "r").catch((cause: NodeJS.ErrnoException) => {
+        if (cause.code === "ENOENT") return null;
+        throw new CheckpointError(
+          "unreadable",
+          fileLabel(path),
+          `unreadable: cannot open it (${cause.code})`,
+          {
+            cause,
+          },
+        );
+      });
       if (!fh) return null;
       handles.push(fh);
       return fileSource(fh, (await fh.stat()).size, fileLabel(path));
