@@ -196,7 +196,7 @@ async function newestInZip(
   for (const name of entries.keys()) {
     if (basename(name) !== STATE_FILE || entries.get(name)!.size > MAX_STATE_BYTES) continue;
     const named = NEWEST.exec(
-      new TextDecoder().decode(await readEntry(archive, entries.get(name)!, zipLabel, 1 << 20)),
+      new TextDecoder().decode(await readEntry(archive, entries.get(name)!, zipLabel, MAX_STATE_BYTES)),
     )?.[1];
     const folder = dirname(name) === "." ? "" : `${dirname(name)}/`;
     const member = named ? `${folder}${basename(unescapeProto(named))}${INDEX_SUFFIX}` : null;
