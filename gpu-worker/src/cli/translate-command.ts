@@ -4,9 +4,15 @@ import { decodeImage, encodeImage, formatFromPath } from "../image/index.ts";
 import { loadTranslator } from "../runtime/create-translator.ts";
 import { oneOf, parseCommandLine, positiveInteger, required } from "./args.ts";
 import { assertOutputFolder, readUserFile, writeFileAtomic } from "./files.ts";
+import {
+  composeResult,
+  FRAMING_FLAGS,
+  FRAMING_USAGE,
+  framePhoto,
+  framingChoice,
+} from "./translate-framing.ts";
 
-export const TRANSLATE_USAGE =
-  "ugatit translate --checkpoint <file|file.onnx> --direction A2B|B2A --input <image> --output <file.png|.jpg|.webp> [--heatmap <file.png>] [--size N] [--backend NAME] [--json]";
+export const TRANSLATE_USAGE = `ugatit translate --checkpoint <file|file.onnx> --direction A2B|B2A --input <image> --output <file.png|.jpg|.webp> [--heatmap <file.png>] [--size N] [--backend NAME] ${FRAMING_USAGE} [--json]`;
 
 /** `ugatit translate`: one image through one generator, written as an image file (and its attention map). */
 export async function translateCommand(argv: string[]): Promise<number> {
@@ -19,6 +25,7 @@ export async function translateCommand(argv: string[]): Promise<number> {
     size: { type: "string" },
     backend: { type: "string" },
     json: { type: "boolean", default: false },
+    ...FRAMING_FLAGS,
   });
   const checkpoint = required(values.checkpoint, "checkpoint");
   const direction = oneOf(required(values.direction, "direction"), DIRECTIONS, "direction");
@@ -27,20 +34,26 @@ export async function translateCommand(argv: string[]): Promise<number> {
   const size = positiveInteger(values.size, "size");
   const outputFormat = formatFromPath(outputPath);
   const heatmapFormat = values.heatmap === undefined ? undefined : formatFromPath(values.heatmap);
+  const choice = framingChoice(values);
 
   // Everything a user can get wrong is checked before the model is loaded.
   await assertOutputFolder(outputPath, "--output");
   if (values.heatmap !== undefined) await assertOutputFolder(values.heatmap, "--heatmap");
-  const input = await decodeImage(await readUserFile(inputPath, "--input"));
+  const photo = await decodeImage(
+    await readUserFile(inputPath, "--input"),
+    {},
+    { orient: choice.mode !== "fit" },
+  );
+  const framed = await framePhoto(photo, choice);
 
   const translator = await loadTranslator({ checkpoint, direction, size, backend: values.backend });
   try {
     const started = performance.now();
-    const [result] = await translator.translate([input]);
+    const [result] = await translator.translate([framed.modelInput]);
     const inferenceMs = performance.now() - started;
     if (!result) throw new Error("the model returned no result");
 
-    const { image } = result;
+    const image = await composeResult(photo, result.image, framed, choice.compose);
     await writeFileAtomic(outputPath, await encodeImage(image.data, image.width, image.height, outputFormat));
     if (values.heatmap !== undefined && heatmapFormat !== undefined) {
       const colours = heatmapToRgb(result.heatmap, result.heatmapSide, translator.size);
@@ -60,6 +73,8 @@ export async function translateCommand(argv: string[]): Promise<number> {
       size: translator.size,
       light: translator.config.light,
       inference_ms: Math.round(inferenceMs * 10) / 10,
+      framing: framed.result,
+      compose: choice.compose,
     };
     if (values.json) {
       process.stdout.write(`${JSON.stringify(report)}\n`);

@@ -24,6 +24,11 @@ export interface DecodedImage {
   data: Uint8Array;
 }
 
+export interface DecodeOptions {
+  /** Turn the image upright by its EXIF orientation (framings that find or cut a region: the box is upright). */
+  orient?: boolean;
+}
+
 export interface EncodeOptions {
   /** JPEG and WebP quality, 1..100. Default 95. */
   quality?: number;
@@ -40,21 +45,26 @@ const EXTENSIONS: Readonly<Record<string, ImageFormat>> = {
 
 /**
  * Decodes a PNG, JPEG or WebP to 8-bit RGB as PIL's `Image.open(f).convert("RGB")` does: alpha dropped
- * without compositing, grey and palette expanded, no EXIF rotation, no ICC conversion. Sizes are checked
- * on the header before anything is decoded.
+ * without compositing, grey and palette expanded, no EXIF rotation (unless `orient`), no ICC conversion.
+ * Sizes are checked on the header before anything is decoded.
  *
  * @example
  * const { width, height, data } = await decodeImage(upload, { maxSide: 4096 });
  */
-export async function decodeImage(bytes: Uint8Array, limits: ImageLimits = {}): Promise<DecodedImage> {
+export async function decodeImage(
+  bytes: Uint8Array,
+  limits: ImageLimits = {},
+  { orient = false }: DecodeOptions = {},
+): Promise<DecodedImage> {
   const header = readImageHeader(bytes);
   checkImageLimits(header, limits);
-  const { data, info } = await sharp(bytes, {
+  const image = sharp(bytes, {
     // PIL only refuses truncated or undecodable data; libjpeg warnings such as stray bytes pass.
     failOn: "error",
     limitInputPixels: limits.maxPixels ?? DEFAULT_IMAGE_LIMITS.maxPixels,
     ignoreIcc: true,
-  })
+  });
+  const { data, info } = await (orient ? image.rotate() : image)
     .removeAlpha()
     .toColourspace("srgb")
     .raw()
@@ -62,7 +72,9 @@ export async function decodeImage(bytes: Uint8Array, limits: ImageLimits = {}): 
     .catch((error: unknown) => {
       throw decodeError(bytes, header.format, error);
     });
-  if (info.width !== header.width || info.height !== header.height || info.channels !== 3) {
+  // Orientations 5 to 8 turn the image a quarter: its sides swap.
+  const swapped = orient && info.width === header.height && info.height === header.width;
+  if (!((info.width === header.width && info.height === header.height) || swapped) || info.channels !== 3) {
     throw new ImageError(
       "corrupt",
       `${IMAGE_FORMAT_NAMES[header.format]} header says ${header.width}×${header.height} but decodes to ${info.width}×${info.height}×${info.channels}`,

@@ -137,6 +137,7 @@ describe("POST /v1/infer", () => {
       expect(Object.keys(body.timings_ms).sort()).toEqual([
         "decode",
         "encode",
+        "framing",
         "inference",
         "queue",
         "storage",

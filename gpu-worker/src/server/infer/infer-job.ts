@@ -1,5 +1,8 @@
 import { heatmapToRgb, ImageError, type ImageFormat } from "@ugatit/contracts/image";
 import type { InferRequest, InferResponse } from "@ugatit/contracts/protocol";
+import { sharedFaceDetector } from "../../faces/face-detector.ts";
+import { frameImage, NoFaceError } from "../../framing/frame-image.ts";
+import { pasteBack } from "../../framing/paste-back.ts";
 import { decodeImage, encodeImage } from "../../image/index.ts";
 import type { BatcherPool } from "../batching/batcher-pool.ts";
 import { DroppedError, QueueFullError } from "../batching/dynamic-batcher.ts";
@@ -7,7 +10,6 @@ import type { ModelRegistry } from "../models/model-registry.ts";
 import { ClientGoneError, problems } from "../problems/problems.ts";
 import { type ObjectStore, StorageError } from "../storage/object-store.ts";
 import { writeAllOrNone } from "../storage/write-all-or-none.ts";
-import { toModelSize } from "./model-size.ts";
 
 export interface InferDeps {
   registry: ModelRegistry;
@@ -73,12 +75,20 @@ export async function runInferJob(
   );
   storageMs += performance.now() - t;
 
+  const mode = request.framing ?? (request.resize === "crop" ? "center" : model.info.framing);
   t = performance.now();
-  const decoded = await decodeImage(bytes).catch((error: unknown) => {
+  // Framings that cut a region work on the upright photo, so that the box means what the user sees.
+  const decoded = await decodeImage(bytes, {}, { orient: mode !== "fit" }).catch((error: unknown) => {
     throw error instanceof ImageError ? problems.badImage(error.message) : error;
   });
-  const input = toModelSize(decoded, model.size, request.resize);
   const decodeMs = performance.now() - t;
+  t = performance.now();
+  const { box, frame: input } = await frameImage(decoded, mode, model.size, sharedFaceDetector).catch(
+    (error: unknown) => {
+      throw error instanceof NoFaceError ? problems.noFace(error.message) : error;
+    },
+  );
+  const framingMs = performance.now() - t;
 
   const outcome = await deps.batchers
     .get(model.id, request.direction, translator)
@@ -91,12 +101,8 @@ export async function runInferJob(
   const { result } = outcome;
 
   t = performance.now();
-  const image = await encodeImage(
-    result.image.data,
-    result.image.width,
-    result.image.height,
-    request.output_format,
-  );
+  const composed = request.compose === "paste" ? await pasteBack(decoded, result.image, box) : result.image;
+  const image = await encodeImage(composed.data, composed.width, composed.height, request.output_format);
   const heatmap =
     request.output_keys.heatmap === undefined
       ? undefined
@@ -121,24 +127,38 @@ export async function runInferJob(
   });
   storageMs += performance.now() - t;
 
-  const stored = (key: string, body: Uint8Array, contentType: string) => ({
+  const stored = (
+    key: string,
+    body: Uint8Array,
+    contentType: string,
+    width = model.size,
+    height = model.size,
+  ) => ({
     key,
     content_type: contentType,
     bytes: body.length,
-    width: model.size,
-    height: model.size,
+    width,
+    height,
   });
   return {
     job_id: request.job_id,
     model: model.id,
     direction: request.direction,
     outputs: {
-      image: stored(request.output_keys.image, image, CONTENT_TYPES[request.output_format]),
+      image: stored(
+        request.output_keys.image,
+        image,
+        CONTENT_TYPES[request.output_format],
+        composed.width,
+        composed.height,
+      ),
       ...(heatmap && request.output_keys.heatmap
         ? { heatmap: stored(request.output_keys.heatmap, heatmap, "image/png") }
         : {}),
     },
     cam_logit: result.camLogit,
+    framing: { mode, box },
+    compose: request.compose,
     input: { width: decoded.width, height: decoded.height, format: decoded.format },
     size: model.size,
     backend: translator.backend,
@@ -146,6 +166,7 @@ export async function runInferJob(
     timings_ms: {
       queue: round(outcome.queuedMs),
       decode: round(decodeMs),
+      framing: round(framingMs),
       inference: round(outcome.computeMs),
       encode: round(encodeMs),
       storage: round(storageMs),

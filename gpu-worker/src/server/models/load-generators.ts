@@ -3,6 +3,7 @@
  * backend and, for a light model, the ONNX bytes clients download.
  */
 import { DIRECTIONS, type Direction } from "@ugatit/contracts/directions";
+import { Framing } from "@ugatit/contracts/protocol";
 import type { GeneratorConfig } from "@ugatit/model/architecture";
 import {
   CheckpointError,
@@ -29,6 +30,23 @@ export interface ServedGenerator {
   translator: Translator;
   /** A light generator as ONNX (dynamic H and W), for clients that run it themselves; none for a full one. */
   onnx: Uint8Array<ArrayBuffer> | undefined;
+  /** The framing the model file declares (safetensors `__metadata__.framing`), `fit` when none. */
+  framing: Framing;
+}
+
+/** The safetensors `__metadata__` key a model declares its default framing under (a selfie model: `face`). */
+export const FRAMING_METADATA_KEY = "framing";
+
+/** The framing a checkpoint's metadata declares; a value that is not one is refused, not ignored. */
+export function declaredFraming(metadata: Record<string, string>, file: string): Framing {
+  const value = metadata[FRAMING_METADATA_KEY];
+  if (value === undefined) return "fit";
+  const parsed = Framing.safeParse(value);
+  if (!parsed.success)
+    throw new Error(
+      `${file}: __metadata__.${FRAMING_METADATA_KEY} "${value}" is not one of ${Framing.options.join(", ")}`,
+    );
+  return parsed.data;
 }
 
 export interface GeneratorLoadOptions {
@@ -69,6 +87,7 @@ async function loadOnnxGenerator(spec: ModelSpec, options: GeneratorLoadOptions)
     untrained: info.untrained,
     translator: await translatorFromOnnx(bytes, info, size, options.backend, file),
     onnx: info.config.light ? bytes : undefined,
+    framing: "fit",
   };
 }
 
@@ -85,7 +104,7 @@ async function loadCheckpointGenerators(
         throw error;
       });
       if (!generator) continue;
-      served.push(await serveWeights(generator, direction, options));
+      served.push(await serveWeights(generator, direction, declaredFraming(file.metadata, path), options));
       // a bare generator state_dict has no direction of its own: it is served as A2B
       if (generator.bare) break;
     }
@@ -98,6 +117,7 @@ async function loadCheckpointGenerators(
 async function serveWeights(
   generator: LoadedGenerator,
   direction: Direction,
+  framing: Framing,
   options: GeneratorLoadOptions,
 ): Promise<ServedGenerator> {
   const { config, weights, untrained } = generator;
@@ -111,5 +131,6 @@ async function serveWeights(
     untrained,
     translator: await translatorFromWeights(config, weights, direction, size, options.backend, onnx),
     onnx,
+    framing,
   };
 }

@@ -42,6 +42,7 @@ export const problems = {
       { cause },
     ),
   badImage: (detail: string) => new HttpProblem(problem("unprocessable-image", 422, "Image refused", detail)),
+  noFace: (detail: string) => new HttpProblem(problem("no-face", 422, "No face found", detail)),
   storageUnavailable: (cause: Error) =>
     new HttpProblem(
       problem(

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DIRECTIONS } from "../directions.ts";
+import { Compose, Framing, FramingResult } from "./framing.ts";
 
 /** `name@version`, or a bare `name` meaning the newest version the worker has. */
 export const ModelRef = z
@@ -27,7 +28,8 @@ export const ObjectKey = z
 
 /**
  * How an input that is not the model's size is made so: `fit` resizes the whole image (the official
- * test transform; the aspect ratio changes), `crop` takes the centred square first, then resizes.
+ * test transform; the aspect ratio changes), `crop` takes the centred square first, then resizes. The
+ * older spelling of `framing` (`fit` and `center`), which wins when both are given.
  */
 export const ResizePolicy = z.enum(["fit", "crop"]);
 export type ResizePolicy = z.infer<typeof ResizePolicy>;
@@ -45,6 +47,9 @@ export const InferRequest = z.object({
   }),
   output_format: OutputFormat.default("png"),
   resize: ResizePolicy.default("fit"),
+  /** Absent: the model's declared framing, else what `resize` says. */
+  framing: Framing.optional(),
+  compose: Compose.default("crop"),
   /** How long the caller waits; past it the worker answers 504 and drops the work. */
   timeout_ms: z.number().int().min(1).max(600_000).optional(),
 });
@@ -66,6 +71,8 @@ export const InferResponse = z.object({
   direction: Direction,
   outputs: z.object({ image: StoredOutput, heatmap: StoredOutput.optional() }),
   cam_logit: z.tuple([z.number(), z.number()]),
+  framing: FramingResult,
+  compose: Compose,
   input: z.object({ width: z.number().int(), height: z.number().int(), format: z.string() }),
   size: z.number().int(),
   backend: z.string(),
@@ -73,6 +80,8 @@ export const InferResponse = z.object({
   timings_ms: z.object({
     queue: z.number(),
     decode: z.number(),
+    /** Finding the box: face detection for `face`, next to nothing otherwise. */
+    framing: z.number(),
     inference: z.number(),
     encode: z.number(),
     storage: z.number(),
@@ -93,6 +102,8 @@ export const ModelInfo = z.object({
   n_blocks: z.number().int(),
   parameters: z.number().int(),
   untrained: z.boolean(),
+  /** The framing used when a request names none (declared in the model file; `fit` when not). */
+  framing: Framing,
 });
 export type ModelInfo = z.infer<typeof ModelInfo>;
 
