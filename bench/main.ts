@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { presentBackends } from "../gpu-worker/src/runtime/backends.ts";
 import { BENCH_USAGE, type BenchOptions, BenchUsageError, parseBenchOptions } from "./bench-options.ts";
 import { benchEdge, type EdgeBenchResult, edgeTable } from "./edge/edge-bench.ts";
+import { benchFraming, type FramingBenchResult, framingTable } from "./framing/framing-bench.ts";
 import { generatorRatios, generatorTable } from "./generator/generator-table.ts";
 import { type BenchCase, type BenchResult, measure } from "./generator/measure.ts";
 import { measureTorch, torchMissing } from "./generator/torch-bench.ts";
@@ -119,6 +120,11 @@ async function main(): Promise<void> {
       requests: values.edgeRequests,
     });
   }
+  let framing: FramingBenchResult[] = [];
+  if (suites.includes("framing")) {
+    process.stderr.write("bench: framing a 1-megapixel photo…\n");
+    framing = await benchFraming(values.framingRuns);
+  }
   const sections = [];
   if (results.length) {
     const compared = generatorRatios(results);
@@ -142,6 +148,11 @@ async function main(): Promise<void> {
       `Edge (workerd under wrangler's local mode, D1 and rate limiter emulated, ${values["edge-requests"]} requests per row at concurrency ${values["edge-concurrency"]})\n\n${edgeTable(edge)}`,
     );
   }
+  if (framing.length) {
+    sections.push(
+      `Framing (a 1280×800 JPEG; the tiny face detector on ONNX Runtime, one thread; load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores)\n\n${framingTable(framing)}`,
+    );
+  }
   const report = sections.join("\n\n");
   process.stdout.write(`${report}\n`);
   await mkdir(values.out, { recursive: true });
@@ -149,7 +160,7 @@ async function main(): Promise<void> {
   const file = resolve(values.out, `bench-${stamp}`);
   await writeFile(
     `${file}.json`,
-    `${JSON.stringify({ date: new Date().toISOString(), generators: results, loadBefore, notes, worker, training, edge }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), generators: results, loadBefore, notes, worker, training, edge, framing }, null, 2)}\n`,
   );
   await writeFile(`${file}.md`, `${report}\n`);
   process.stderr.write(`bench: results written to ${file}.json and .md\n`);

@@ -32,6 +32,8 @@ const ANCHORS: readonly [number, number][] = [
   [9.041765, 10.66308],
 ];
 const IOU_THRESHOLD = 0.4;
+/** Detector pixels per output cell (five stride-2 pools). */
+const CELL = 32;
 
 /**
  * The input sides `find` tries in turn: 416 (face-api's default) finds faces down to about a twelfth of
@@ -68,42 +70,45 @@ export class FaceDetector {
   }
 
   /**
-   * The faces in `image`, best first. The image is scaled so its longer side is `side` and padded with
-   * black at the right or bottom to a square, as face-api does.
+   * The faces in `image`, best first. The image is scaled so its longer side is `side`, as face-api does,
+   * but padded with black only to the next multiple of 32 (face-api pads to a square: the same boxes,
+   * up to a third less work on a 3:2 photo).
    *
    * @example
    * const [best] = await detector.detect(photo); // best?.box = [x, y, w, h] in the photo's pixels
    */
   async detect(image: RgbImage, { side = 416, minScore = 0.5 }: DetectOptions = {}): Promise<Face[]> {
-    if (side % 32 !== 0 || side < 64)
-      throw new RangeError(`face detector: side ${side} is not a multiple of 32 ≥ 64`);
+    if (side % CELL !== 0 || side < 2 * CELL)
+      throw new RangeError(`face detector: side ${side} is not a multiple of ${CELL} ≥ ${2 * CELL}`);
     const scale = side / Math.max(image.width, image.height);
     const w = Math.max(1, Math.round(image.width * scale));
     const h = Math.max(1, Math.round(image.height * scale));
+    const [columns, rows] = [Math.ceil(w / CELL), Math.ceil(h / CELL)];
+    const [width, height] = [columns * CELL, rows * CELL];
     const small = await resizeRgb(image, w, h);
-    const plane = side * side;
+    const plane = width * height;
     const input = new Float32Array(3 * plane);
     for (let c = 0; c < 3; c++) input.fill(-TINY_FACE_MEAN_RGB[c]! / 255, c * plane, (c + 1) * plane);
     for (let y = 0; y < h; y++)
       for (let x = 0; x < w; x++) {
         const from = (y * w + x) * 3;
         for (let c = 0; c < 3; c++)
-          input[c * plane + y * side + x] = (small.data[from + c]! - TINY_FACE_MEAN_RGB[c]!) / 255;
+          input[c * plane + y * width + x] = (small.data[from + c]! - TINY_FACE_MEAN_RGB[c]!) / 255;
       }
     const outputs = await this.session.run({
-      [TINY_FACE_INPUT]: new Tensor("float32", input, [1, 3, side, side]),
+      [TINY_FACE_INPUT]: new Tensor("float32", input, [1, 3, height, width]),
     });
     const out = outputs[TINY_FACE_OUTPUT];
-    if (!out) throw new Error("face detector: no output");
+    if (!out || out.dims[2] !== rows || out.dims[3] !== columns)
+      throw new Error("face detector: unexpected output");
     const data = out.data as Float32Array;
-    const cells = out.dims[2]!;
-    // Cell units → the image's pixels: a cell is side / cells detector pixels, a detector pixel 1 / scale.
-    const unit = side / cells / scale;
+    // Cell units → the image's pixels: a cell is CELL detector pixels, a detector pixel 1 / scale.
+    const unit = CELL / scale;
     const found: Face[] = [];
     for (let a = 0; a < ANCHORS.length; a++)
-      for (let row = 0; row < cells; row++)
-        for (let col = 0; col < cells; col++) {
-          const at = (k: number) => data[(a * 5 + k) * cells * cells + row * cells + col]!;
+      for (let row = 0; row < rows; row++)
+        for (let col = 0; col < columns; col++) {
+          const at = (k: number) => data[((a * 5 + k) * rows + row) * columns + col]!;
           const score = sigmoid(at(4));
           if (score < minScore) continue;
           const [aw, ah] = ANCHORS[a]!;

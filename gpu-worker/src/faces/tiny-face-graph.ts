@@ -6,9 +6,9 @@
 import { DataType, OnnxGraph, type Value } from "@ugatit/model/onnx";
 import type { Weight } from "./tiny-face-weights.ts";
 
-/** The graph's input: NCHW float32, (RGB − mean) / 255, square of any side divisible by 32. */
+/** The graph's input: NCHW float32, (RGB − mean) / 255, height and width multiples of 32 (any aspect: it is fully convolutional). */
 export const TINY_FACE_INPUT = "image";
-/** The graph's output: [1, 25, side/32, side/32], 5 anchors × (tx, ty, tw, th, score). */
+/** The graph's output: [1, 25, height/32, width/32], 5 anchors × (tx, ty, tw, th, score). */
 export const TINY_FACE_OUTPUT = "boxes";
 
 /** The per-channel mean face-api subtracts before dividing by 255. */
@@ -66,12 +66,12 @@ export function tinyFaceDetectorOnnx(weights: Map<string, Weight>): Uint8Array<A
     return leaky(g.op("Conv", [dw, pw, bias(layer)]));
   };
 
-  let x = g.input(TINY_FACE_INPUT, DataType.FLOAT, [1, 3, "side", "side"]);
+  let x = g.input(TINY_FACE_INPUT, DataType.FLOAT, [1, 3, "height", "width"]);
   x = leaky(g.op("Conv", [x, param("conv0/filters", toOihw(weight("conv0/filters"))), bias("conv0")]));
   for (const layer of ["conv1", "conv2", "conv3", "conv4", "conv5"]) x = separable(pool(x, 2), layer);
   x = pool(x, 1);
   const head = g.op("Conv", [x, param("conv8/filters", toOihw(weight("conv8/filters"))), bias("conv8")]);
-  g.output(head, TINY_FACE_OUTPUT, DataType.FLOAT, [1, 25, "cells", "cells"]);
+  g.output(head, TINY_FACE_OUTPUT, DataType.FLOAT, [1, 25, "rows", "columns"]);
   return g.toModel({
     producerName: "ugatit-service",
     producerVersion: "0.1.0",
