@@ -1,14 +1,16 @@
 import { extname } from "node:path";
 import { DIRECTIONS, type Direction } from "@ugatit/contracts/directions";
+import { Framing } from "@ugatit/contracts/protocol";
 import { describeGenerator } from "@ugatit/model/architecture";
 import { convertCheckpoint, loadGenerator } from "@ugatit/model/checkpoints";
 import { exportGeneratorToOnnx } from "@ugatit/model/onnx";
+import { FRAMING_METADATA_KEY } from "../server/models/load-generators.ts";
 import { oneOf, parseCommandLine, required } from "./args.ts";
 import { assertOutputFolder, writeFileAtomic } from "./files.ts";
 import { UsageError } from "./usage-error.ts";
 
 export const CONVERT_USAGE =
-  "ugatit convert --checkpoint <in> --output <out.safetensors|out.onnx> [--format safetensors|onnx] [--direction A2B|B2A|both] [--fp16]";
+  "ugatit convert --checkpoint <in> --output <out.safetensors|out.onnx> [--format safetensors|onnx] [--direction A2B|B2A|both] [--fp16] [--framing fit|center|face]";
 
 const FORMATS = ["safetensors", "onnx"] as const;
 type Format = (typeof FORMATS)[number];
@@ -37,6 +39,7 @@ export async function convertCommand(argv: string[]): Promise<number> {
     format: { type: "string" },
     direction: { type: "string" },
     fp16: { type: "boolean", default: false },
+    framing: { type: "string" },
   });
   const checkpoint = required(values.checkpoint, "checkpoint");
   const output = required(values.output, "output");
@@ -46,6 +49,11 @@ export async function convertCommand(argv: string[]): Promise<number> {
       ? undefined
       : oneOf(values.direction, [...DIRECTIONS, "both"], "direction");
   const precision = values.fp16 ? "fp16" : "fp32";
+  // The worker's default framing for the model (a selfie model: face), kept in the safetensors metadata.
+  const framing =
+    values.framing === undefined ? undefined : oneOf(values.framing, Framing.options, "framing");
+  if (framing !== undefined && format === "onnx")
+    throw new UsageError("--framing is declared in a .safetensors output only");
   await assertOutputFolder(output, "--output");
 
   if (format === "onnx") {
@@ -69,6 +77,7 @@ export async function convertCommand(argv: string[]): Promise<number> {
   const result = await convertCheckpoint(checkpoint, output, {
     ...(directions ? { directions } : {}),
     fp16: values.fp16,
+    ...(framing ? { metadata: { [FRAMING_METADATA_KEY]: framing } } : {}),
   });
   process.stdout.write(
     `${output}: ${result.directions.join(" + ")}, ${describeGenerator(result.config)}, ${precision} (from ${result.source})\n`,

@@ -32,6 +32,9 @@ const MODELS = `light@1=${join(PARITY, "light64.pt")},bare@1=${join(ROOT, "test/
 const BACKEND = presentBackends()[0];
 /** light64's B2A generator exported by `ugatit convert --format onnx`, served from the .onnx file. */
 const EXPORTED = join(tmpdir(), `ugatit-worker-${process.pid}-light64-B2A.onnx`);
+/** light64 converted with `--framing face`: a model that declares face framing as its default. */
+const SELFIE = join(tmpdir(), `ugatit-worker-${process.pid}-selfie.safetensors`);
+const FACES = join(ROOT, "test/fixtures/faces");
 
 let s3: TestS3;
 let client: S3Client;
@@ -86,6 +89,8 @@ beforeAll(async () => {
   );
   await put("in/corrupt.png", (await readFile(join(PARITY, "light64_a_in.png"))).subarray(0, 200));
   await put("in/text.png", "this is not an image");
+  await put("in/portrait.jpg", await readFile(join(FACES, "astronaut.jpg")), "image/jpeg");
+  await put("in/fruits.jpg", await readFile(join(FACES, "fruits.jpg")), "image/jpeg");
   await put("models/light64.pt", await readFile(join(PARITY, "light64.pt")), "application/octet-stream");
   await run(process.execPath, [
     join(ROOT, "gpu-worker/bin/ugatit.js"),
@@ -99,9 +104,19 @@ beforeAll(async () => {
     "--output",
     EXPORTED,
   ]);
+  await run(process.execPath, [
+    join(ROOT, "gpu-worker/bin/ugatit.js"),
+    "convert",
+    "--checkpoint",
+    join(PARITY, "light64.pt"),
+    "--output",
+    SELFIE,
+    "--framing",
+    "face",
+  ]);
   worker = await startWorkerProcess(
     workerEnv(s3, {
-      UGATIT_MODELS: `${MODELS},remote@2=s3://${s3.bucket}/models/light64.pt,exported@1=${EXPORTED},full@1=${join(PARITY, "full64.pt")}`,
+      UGATIT_MODELS: `${MODELS},remote@2=s3://${s3.bucket}/models/light64.pt,exported@1=${EXPORTED},full@1=${join(PARITY, "full64.pt")},selfie@1=${SELFIE}`,
       UGATIT_SIZE: "64",
       MAX_BATCH: "4",
       MAX_DELAY_MS: "100",
@@ -113,6 +128,7 @@ afterAll(async () => {
   await Promise.all([worker, ...extraWorkers].map((w) => w?.stop("SIGKILL")));
   await s3?.stop();
   await rm(EXPORTED, { force: true });
+  await rm(SELFIE, { force: true });
 });
 
 describe("POST /v1/infer", () => {
@@ -212,6 +228,84 @@ describe("POST /v1/infer", () => {
     );
     expect(fit.input).toEqual({ width: 120, height: 64, format: "jpeg" });
     expect(fit.cam_logit).not.toEqual(crop.cam_logit);
+  });
+
+  it("frames the largest face, reports the box in the photo's pixels, and pastes the result back at full size", async () => {
+    const r = await signedFetch(
+      worker.url,
+      "/v1/infer",
+      job("face-paste", {
+        input_key: "in/portrait.jpg",
+        framing: "face",
+        compose: "paste",
+        output_format: "jpeg",
+      }),
+    );
+    expect(r.status, await r.clone().text()).toBe(200);
+    const body = InferResponse.parse(await r.json());
+    const [x, y, w, h] = body.framing.box;
+    // The astronaut's hand-labelled face (test/fixtures/faces/faces.json) lies inside the box.
+    expect([x <= 178, y <= 78, x + w >= 270, y + h >= 170, w === h]).toEqual([true, true, true, true, true]);
+    expect(body.framing.mode).toBe("face");
+    expect(body.compose).toBe("paste");
+    expect([body.outputs.image.width, body.outputs.image.height]).toEqual([512, 512]);
+    const meta = await sharp(await get(body.outputs.image.key)).metadata();
+    expect([meta.width, meta.height]).toEqual([512, 512]);
+  });
+
+  it("takes the centred square for center framing, and the model's declared framing when none is asked", async () => {
+    const center = InferResponse.parse(
+      await (
+        await signedFetch(
+          worker.url,
+          "/v1/infer",
+          job("center", { input_key: "in/wide.jpg", framing: "center" }),
+        )
+      ).json(),
+    );
+    expect(center.framing).toEqual({ mode: "center", box: [28, 0, 64, 64] });
+    expect([center.outputs.image.width, center.outputs.image.height]).toEqual([64, 64]);
+    const declared = InferResponse.parse(
+      await (
+        await signedFetch(
+          worker.url,
+          "/v1/infer",
+          job("declared", { model: "selfie@1", input_key: "in/portrait.jpg" }),
+        )
+      ).json(),
+    );
+    expect(declared.framing.mode).toBe("face");
+    const legacy = InferResponse.parse(
+      await (
+        await signedFetch(
+          worker.url,
+          "/v1/infer",
+          job("legacy", { input_key: "in/wide.jpg", resize: "crop" }),
+        )
+      ).json(),
+    );
+    expect(legacy.framing).toEqual({ mode: "center", box: [28, 0, 64, 64] });
+    const { models } = (await (await signedFetch(worker.url, "/v1/models")).json()) as {
+      models: { id: string; framing: string }[];
+    };
+    expect(models.filter((m) => m.framing !== "fit").map((m) => [m.id, m.framing])).toEqual([
+      ["selfie@1", "face"],
+    ]);
+  });
+
+  it("refuses a photo without a face in face framing with a 422 no-face problem, and writes nothing", async () => {
+    const r = await signedFetch(
+      worker.url,
+      "/v1/infer",
+      job("no-face", { input_key: "in/fruits.jpg", framing: "face" }),
+    );
+    expect(r.status).toBe(422);
+    const problem = await problemOf(r);
+    expect(problem.title).toBe("No face found");
+    expect((problem as { type?: string }).type).toMatch(/\/no-face$/);
+    expect(await exists("out/no-face.png")).toBe(false);
+    const bad = await signedFetch(worker.url, "/v1/infer", job("bad-framing", { framing: "faces" }));
+    expect(bad.status).toBe(400);
   });
 
   it("batches concurrent requests, and a batched image equals the same image alone", async () => {
@@ -394,6 +488,7 @@ describe("operations", () => {
       ["remote@2", ["A2B", "B2A"], 64],
       ["exported@1", ["B2A"], 64],
       ["full@1", ["A2B", "B2A"], 64],
+      ["selfie@1", ["A2B", "B2A"], 64],
     ]);
   });
 

@@ -26,6 +26,8 @@ export interface ConvertOptions {
   directions?: Direction[];
   /** Store float16 instead of float32 (half the size). */
   fp16?: boolean;
+  /** More `__metadata__` entries, written beside `ugatit` (the worker reads `framing`). */
+  metadata?: Record<string, string>;
 }
 
 export interface ConvertResult {
@@ -64,7 +66,12 @@ export async function convertCheckpoint(
       img_size: config.imgSize,
       directions,
     };
-    await writeSafetensors(output, tensors, { [UGATIT_METADATA_KEY]: JSON.stringify(metadata) }, options);
+    await writeSafetensors(
+      output,
+      tensors,
+      { ...options.metadata, [UGATIT_METADATA_KEY]: JSON.stringify(metadata) },
+      options,
+    );
     return { config, directions, source: file.format };
   } finally {
     await file.close();
