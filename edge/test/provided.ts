@@ -7,11 +7,15 @@ export interface TestStorage {
   secretAccessKey: string;
 }
 
-/** The parity input picture, base64-encoded, in each accepted format. */
+/** The parity input picture, base64-encoded, in each accepted format; and two photos (JPEG) for framing. */
 export interface TestImages {
   png: string;
   jpeg: string;
   webp: string;
+  /** test/fixtures/faces/astronaut.jpg, 512×512, its face hand-labelled at [178, 78, 92, 92]. */
+  portrait: string;
+  /** test/fixtures/faces/fruits.jpg: no face. */
+  faceless: string;
 }
 
 declare module "vitest" {

@@ -1,6 +1,6 @@
 /** @module GET /v1/models: what the GPU worker serves, and which model translations use by default. */
 import { z } from "@hono/zod-openapi";
-import { Direction } from "@ugatit/contracts/protocol";
+import { Direction, Framing } from "@ugatit/contracts/protocol";
 import { edgeConfig } from "../config/edge-config.ts";
 import { problems } from "../problems/api-problem.ts";
 import { listWorkerModels, WorkerCallError } from "../worker-client/worker-client.ts";
@@ -19,6 +19,7 @@ export const PublicModel = z
     untrained: z.boolean().openapi({
       description: "Randomly initialised weights (a development stand-in): its translations are noise",
     }),
+    framing: Framing.meta({ description: "The framing a translation gets when it names none" }),
   })
   .openapi("Model");
 
@@ -45,6 +46,7 @@ export async function listModels(env: Env, requestId: string): Promise<ModelList
         light: m.light,
         default: isDefault(m.id, m.name),
         untrained: m.untrained,
+        framing: m.framing,
       })),
       default_model: config.defaultModel,
     };

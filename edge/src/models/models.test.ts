@@ -15,6 +15,7 @@ describe("GET /v1/models", () => {
       light,
       default: id === "light@1",
       untrained: false,
+      framing: "fit",
     });
     expect(await r.json()).toEqual({
       models: [model("light@1", true), model("full@1", false)],

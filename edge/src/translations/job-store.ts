@@ -1,5 +1,6 @@
 /** @module The jobs table and its state changes, each guarded by the state it leaves. */
 import type { Direction } from "@ugatit/contracts/directions";
+import type { Compose, Framing, FramingResult } from "@ugatit/contracts/protocol";
 import type { WorkerFailure } from "../worker-client/worker-client.ts";
 import type { JobStatus } from "./schemas.ts";
 
@@ -14,6 +15,11 @@ export interface JobRecord {
   outputs: string;
   format: "png" | "jpeg" | "webp";
   resize: "fit" | "crop";
+  /** Asked for, or null for the model's default; once succeeded, the framing used. */
+  framing: Framing | null;
+  compose: Compose;
+  /** JSON `[x, y, width, height]`, once succeeded. */
+  framing_box: string | null;
   input_key: string;
   image_key: string;
   heatmap_key: string | null;
@@ -39,6 +45,9 @@ const COLUMNS: (keyof JobRecord)[] = [
   "outputs",
   "format",
   "resize",
+  "framing",
+  "compose",
+  "framing_box",
   "input_key",
   "image_key",
   "heatmap_key",
@@ -119,15 +128,22 @@ export function claimJob(
 export async function completeJob(
   db: D1Database,
   id: string,
-  result: { model: string; camLogit: [number, number] },
+  result: { model: string; camLogit: [number, number]; framing: FramingResult },
   now = new Date(),
 ): Promise<JobRecord | null> {
   return db
     .prepare(
-      `UPDATE jobs SET status = 'succeeded', model = ?, cam_logit = ?, completed_at = ?, error = NULL
-       WHERE id = ? AND status = 'running' RETURNING *`,
+      `UPDATE jobs SET status = 'succeeded', model = ?, cam_logit = ?, framing = ?, framing_box = ?,
+       completed_at = ?, error = NULL WHERE id = ? AND status = 'running' RETURNING *`,
     )
-    .bind(result.model, JSON.stringify(result.camLogit), now.toISOString(), id)
+    .bind(
+      result.model,
+      JSON.stringify(result.camLogit),
+      result.framing.mode,
+      JSON.stringify(result.framing.box),
+      now.toISOString(),
+      id,
+    )
     .first<JobRecord>();
 }
 

@@ -24,6 +24,13 @@ export async function jobView(env: Env, job: JobRecord): Promise<TranslationJob>
     created_at: job.created_at,
     started_at: job.started_at,
     completed_at: job.completed_at,
+    framing: {
+      mode: job.framing,
+      box: job.framing_box
+        ? (JSON.parse(job.framing_box) as NonNullable<TranslationJob["framing"]["box"]>)
+        : null,
+    },
+    compose: job.compose,
     output,
     error: job.error ? (JSON.parse(job.error) as TranslationJob["error"]) : null,
   };

@@ -35,10 +35,16 @@ export async function attemptJob(
         output_keys: { image: job.image_key, ...(job.heatmap_key ? { heatmap: job.heatmap_key } : {}) },
         output_format: job.format,
         resize: job.resize,
+        ...(job.framing ? { framing: job.framing } : {}),
+        compose: job.compose,
       },
       { requestId: options.requestId ?? job.request_id, timeoutMs: options.timeoutMs },
     );
-    const done = await completeJob(env.DB, job.id, { model: result.model, camLogit: result.cam_logit });
+    const done = await completeJob(env.DB, job.id, {
+      model: result.model,
+      camLogit: result.cam_logit,
+      framing: result.framing,
+    });
     return done ? { kind: "succeeded", job: done } : { kind: "gone" };
   } catch (error) {
     if (!(error instanceof WorkerCallError)) throw error;

@@ -1,6 +1,14 @@
 /** @module Request and response bodies of /v1/translations, shared by validation and the OpenAPI document. */
 import { z } from "@hono/zod-openapi";
-import { Direction, ModelRef, OutputFormat, ResizePolicy } from "@ugatit/contracts/protocol";
+import {
+  Compose,
+  Direction,
+  Framing,
+  FramingBox,
+  ModelRef,
+  OutputFormat,
+  ResizePolicy,
+} from "@ugatit/contracts/protocol";
 
 export const OutputKind = z.enum(["image", "heatmap"]);
 
@@ -22,7 +30,16 @@ const fields = {
   }),
   format: OutputFormat.default("png").meta({ description: "Format of the translated image" }),
   resize: ResizePolicy.default("fit").meta({
-    description: "fit: resize the whole image to the model's size; crop: the centred square first",
+    description:
+      "fit: resize the whole image to the model's size; crop: the centred square first (the older spelling of framing fit and center; framing wins)",
+  }),
+  framing: Framing.optional().meta({
+    description:
+      "The part of the photo the model sees: fit (the whole photo, resized), center (the centred square), face (a square around the largest face, as the selfie2anime training images are framed; a photo without a face fails with a no-face error). Absent: the model's declared default (fit unless the model says otherwise).",
+  }),
+  compose: Compose.default("crop").meta({
+    description:
+      "crop: the translated frame at the model's size; paste: the whole photo back at its size, the translation blended in at the framing box",
   }),
 };
 
@@ -67,6 +84,19 @@ export const TranslationJob = z
     created_at: z.iso.datetime(),
     started_at: z.iso.datetime().nullable(),
     completed_at: z.iso.datetime().nullable(),
+    framing: z
+      .object({
+        mode: Framing.nullable().meta({
+          description: "As asked (null: the model's default) until the job succeeds, then the framing used",
+        }),
+        box: FramingBox.nullable().meta({
+          description:
+            "Once succeeded: [x, y, width, height] of the part translated, in the photo's pixels after its EXIF orientation",
+          example: [95, 0, 253, 253],
+        }),
+      })
+      .openapi({ description: "Where in the photo the model looked" }),
+    compose: Compose,
     output: z
       .object({
         image_url: z.url().openapi({ description: "Presigned GET, valid for minutes" }),

@@ -49,9 +49,11 @@ describe("synchronous translations (Prefer: wait=N)", () => {
     expect(Object.keys(job).sort()).toEqual(
       [
         "completed_at",
+        "compose",
         "created_at",
         "direction",
         "error",
+        "framing",
         "id",
         "model",
         "output",
@@ -222,7 +224,7 @@ describe("GET and DELETE /v1/translations/{id}", () => {
     const job = newJobRecord(
       tenant,
       record!,
-      { direction: "A2B", outputs: ["image"], format: "png", resize: "fit" },
+      { direction: "A2B", outputs: ["image"], format: "png", resize: "fit", compose: "crop" },
       {
         defaultModel: "light@1",
         requestId: "test",

@@ -96,7 +96,7 @@ describe("the queue consumer, one delivery at a time", () => {
     const job = newJobRecord(
       tenant,
       record!,
-      { direction: "A2B", outputs: ["image"], format: "png", resize: "fit" },
+      { direction: "A2B", outputs: ["image"], format: "png", resize: "fit", compose: "crop" },
       {
         defaultModel: "light@1",
         requestId: "consumer-test",

@@ -129,7 +129,12 @@ async function sendToWorker(
           "Inference worker failed",
           `the GPU worker answered ${response.status}${shown}`,
         )
-      : failure("translation-refused", problem?.title ?? "Translation refused", problem?.detail ?? said),
+      : failure(
+          // A photo without a face keeps its own type: the client can retry with another framing.
+          problem?.type?.endsWith("/no-face") ? "no-face" : "translation-refused",
+          problem?.title ?? "Translation refused",
+          problem?.detail ?? said,
+        ),
     retryable,
     Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
     { status: response.status, type: problem?.type },

@@ -23,6 +23,7 @@ const CHECKPOINT = join(ROOT, "test/fixtures/ugatit-parity/light64.pt");
 /** A full model beside it, for what only light models can do (run in the browser). */
 const FULL_MODEL = `full@1=${join(ROOT, "test/fixtures/ugatit-parity/full64.pt")}`;
 export const PARITY_INPUT = join(ROOT, "test/fixtures/ugatit-parity/light64_a_in.png");
+const FACES = join(ROOT, "test/fixtures/faces");
 
 /** Things to stop when the tests are done, last started first. */
 export class Services {
@@ -105,6 +106,8 @@ export async function testImages(): Promise<TestImages> {
     png: (await readFile(PARITY_INPUT)).toString("base64"),
     jpeg: (await sharp(PARITY_INPUT).jpeg().toBuffer()).toString("base64"),
     webp: (await sharp(PARITY_INPUT).webp().toBuffer()).toString("base64"),
+    portrait: (await readFile(join(FACES, "astronaut.jpg"))).toString("base64"),
+    faceless: (await readFile(join(FACES, "fruits.jpg"))).toString("base64"),
   };
 }
 

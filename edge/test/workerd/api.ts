@@ -58,8 +58,8 @@ export async function call(path: string, init: CallInit = {}): Promise<Response>
   return response;
 }
 
-/** The test picture in `format`, as bytes. */
-export function image(format: "png" | "jpeg" | "webp" = "png"): Uint8Array {
+/** The test picture in `format`, or a framing photo (JPEG), as bytes. */
+export function image(format: "png" | "jpeg" | "webp" | "portrait" | "faceless" = "png"): Uint8Array {
   return Uint8Array.from(atob(inject("images")[format]), (c) => c.charCodeAt(0));
 }
 
