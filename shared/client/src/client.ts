@@ -3,8 +3,10 @@ import { TranslationFailedError, TranslationTimeoutError } from "./errors.ts";
 import { type ImageInput, toImageBlob } from "./image-input.ts";
 import { createTransport, type Fetch } from "./transport.ts";
 import type {
+  Compose,
   CreateUploadRequest,
   Direction,
+  Framing,
   ImageContentType,
   ModelList,
   OutputFormat,
@@ -45,6 +47,10 @@ export interface TranslateOptions extends RequestOptions {
   /** The translated image's format; PNG by default. */
   format?: OutputFormat;
   resize?: ResizePolicy;
+  /** The part of the photo translated (fit, center, face); the model's default when absent. */
+  framing?: Framing;
+  /** crop: the translated frame; paste: the whole photo back with the translation blended in. */
+  compose?: Compose;
   /** The image's type when its bytes should not decide it. */
   contentType?: ImageContentType;
   /** How long the whole call may take: upload, translation and waiting. 120 s by default. */
@@ -203,9 +209,13 @@ export function createClient(options: ClientOptions): UgatitClient {
           signal,
           ...(options.contentType ? { contentType: options.contentType } : {}),
         });
-        const { direction, model, outputs, format, resize } = options;
+        const { direction, model, outputs, format, resize, framing, compose } = options;
         const created = await submit(
-          { upload_id: upload.upload_id, direction, ...defined({ model, outputs, format, resize }) },
+          {
+            upload_id: upload.upload_id,
+            direction,
+            ...defined({ model, outputs, format, resize, framing, compose }),
+          },
           { signal, waitSeconds: options.waitSeconds ?? Math.floor(timeoutMs / 1000) },
         );
         jobId = created.job.id;

@@ -33,6 +33,8 @@ describe("TranslationFailedError", () => {
       id: "01J",
       status: "failed",
       direction: "A2B",
+      framing: { mode: null, box: null },
+      compose: "crop",
       model: "light@1",
       created_at: "2026-01-01T00:00:00Z",
       started_at: null,

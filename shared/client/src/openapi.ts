@@ -125,8 +125,12 @@ export interface paths {
                     outputs?: string;
                     /** @description Format of the translated image */
                     format?: "png" | "jpeg" | "webp";
-                    /** @description fit: resize the whole image to the model's size; crop: the centred square first */
+                    /** @description fit: resize the whole image to the model's size; crop: the centred square first (the older spelling of framing fit and center; framing wins) */
                     resize?: "fit" | "crop";
+                    /** @description The part of the photo the model sees: fit (the whole photo, resized), center (the centred square), face (a square around the largest face, as the selfie2anime training images are framed; a photo without a face fails with a no-face error). Absent: the model's declared default (fit unless the model says otherwise). */
+                    framing?: "fit" | "center" | "face";
+                    /** @description crop: the translated frame at the model's size; paste: the whole photo back at its size, the translation blended in at the framing box */
+                    compose?: "crop" | "paste";
                 };
                 header?: {
                     /** @description The same key and body give the same job; the same key with another body, 409 */
@@ -665,6 +669,31 @@ export interface components {
             started_at: string | null;
             /** Format: date-time */
             completed_at: string | null;
+            /** @description Where in the photo the model looked */
+            framing: {
+                /**
+                 * @description As asked (null: the model's default) until the job succeeds, then the framing used
+                 * @enum {string|null}
+                 */
+                mode: "fit" | "center" | "face" | null;
+                /**
+                 * @description Once succeeded: [x, y, width, height] of the part translated, in the photo's pixels after its EXIF orientation
+                 * @example [
+                 *       95,
+                 *       0,
+                 *       253,
+                 *       253
+                 *     ]
+                 */
+                box: [
+                    number,
+                    number,
+                    number,
+                    number
+                ] | null;
+            };
+            /** @enum {string} */
+            compose: "crop" | "paste";
             output: {
                 /**
                  * Format: uri
@@ -714,11 +743,22 @@ export interface components {
              */
             format?: "png" | "jpeg" | "webp";
             /**
-             * @description fit: resize the whole image to the model's size; crop: the centred square first
+             * @description fit: resize the whole image to the model's size; crop: the centred square first (the older spelling of framing fit and center; framing wins)
              * @default fit
              * @enum {string}
              */
             resize?: "fit" | "crop";
+            /**
+             * @description The part of the photo the model sees: fit (the whole photo, resized), center (the centred square), face (a square around the largest face, as the selfie2anime training images are framed; a photo without a face fails with a no-face error). Absent: the model's declared default (fit unless the model says otherwise).
+             * @enum {string}
+             */
+            framing?: "fit" | "center" | "face";
+            /**
+             * @description crop: the translated frame at the model's size; paste: the whole photo back at its size, the translation blended in at the framing box
+             * @default crop
+             * @enum {string}
+             */
+            compose?: "crop" | "paste";
         };
         ModelList: {
             models: components["schemas"]["Model"][];
@@ -740,6 +780,11 @@ export interface components {
             default: boolean;
             /** @description Randomly initialised weights (a development stand-in): its translations are noise */
             untrained: boolean;
+            /**
+             * @description The framing a translation gets when it names none
+             * @enum {string}
+             */
+            framing: "fit" | "center" | "face";
         };
     };
     responses: never;

@@ -13,6 +13,8 @@ export type Direction = TranslationRequest["direction"];
 export type OutputKind = NonNullable<TranslationRequest["outputs"]>[number];
 export type OutputFormat = NonNullable<TranslationRequest["format"]>;
 export type ResizePolicy = NonNullable<TranslationRequest["resize"]>;
+export type Framing = NonNullable<TranslationRequest["framing"]>;
+export type Compose = NonNullable<TranslationRequest["compose"]>;
 export type ModelList = Schemas["ModelList"];
 export type Model = Schemas["Model"];
 /** An RFC 9457 problem as the API sends it; members beyond the schema's (e.g. `max_bytes`) are kept. */
