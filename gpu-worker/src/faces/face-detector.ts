@@ -40,7 +40,7 @@ const CELL = 32;
  * the photo's longer side; 832 doubles the reach for a small face in a large photo, run only when 416
  * found none.
  */
-export const FIND_SIDES = [416, 832] as const;
+const FIND_SIDES = [416, 832] as const;
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 
@@ -128,10 +128,6 @@ export class FaceDetector {
       if (faces.length > 0) return faces;
     }
     return [];
-  }
-
-  dispose(): void {
-    void this.session.release();
   }
 }
 

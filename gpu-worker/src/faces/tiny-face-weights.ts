@@ -27,7 +27,7 @@ export interface Weight {
 }
 
 /** The folder of face-api's model files inside its npm package (resolved, never downloaded). */
-export function faceApiModelFolder(): string {
+function faceApiModelFolder(): string {
   return join(dirname(require.resolve("@vladmandic/face-api/package.json")), "model");
 }
 
