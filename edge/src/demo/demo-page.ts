@@ -46,6 +46,10 @@ export const DEMO_PAGE = `<!doctype html>
     <select id="direction"><option value="A2B">A → B</option><option value="B2A">B → A</option></select>
     <label for="model">Model</label>
     <select id="model"><option value="">default</option></select>
+    <label for="framing">Framing</label>
+    <select id="framing" title="The part of the photo translated"><option value="">model's default</option><option value="fit">whole photo</option><option value="center">centred square</option><option value="face">face</option></select>
+    <label for="compose">Result</label>
+    <select id="compose"><option value="crop">the translated square</option><option value="paste">pasted back into the photo</option></select>
     <label for="key">API key</label>
     <input id="key" type="text" placeholder="blank for the anonymous tier" size="34" autocomplete="off">
   </div>
@@ -245,6 +249,8 @@ $("form").addEventListener("submit", async (e) => {
     $("status").textContent = "Translating…";
     const body = { upload_id, direction: $("direction").value, outputs: ["image", "heatmap"] };
     if ($("model").value) body.model = $("model").value;
+    if ($("framing").value) body.framing = $("framing").value;
+    body.compose = $("compose").value;
     const created = await fetch("/v1/translations", {
       method: "POST",
       headers: headers({ "content-type": "application/json", prefer: "wait=60" }),
@@ -256,7 +262,8 @@ $("form").addEventListener("submit", async (e) => {
     if (job.status !== "succeeded") throw new Error("The translation " + job.status + (job.error ? ": " + (job.error.detail ?? job.error.title ?? job.error) : ""));
     $("output-img").src = job.output.image_url;
     if (job.output.heatmap_url) $("heatmap-img").src = job.output.heatmap_url;
-    $("meta").textContent = "model " + job.model + " · " + job.direction + " · on the server · " + camText(job.output.cam_logit);
+    const box = job.framing && job.framing.box ? " · framing " + job.framing.mode + " [" + job.framing.box.join(", ") + "]" : "";
+    $("meta").textContent = "model " + job.model + " · " + job.direction + " · on the server" + box + " · " + camText(job.output.cam_logit);
     $("status").textContent = "Done.";
   } catch (error) {
     showError(error.message);
