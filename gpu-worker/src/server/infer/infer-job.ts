@@ -1,12 +1,14 @@
 import { heatmapToRgb, ImageError, type ImageFormat } from "@ugatit/contracts/image";
 import type { InferRequest, InferResponse } from "@ugatit/contracts/protocol";
 import { decodeImage, encodeImage } from "../../image/index.ts";
+import type { RgbImage, Translation, Translator } from "../../runtime/translator.ts";
 import type { BatcherPool } from "../batching/batcher-pool.ts";
-import { DroppedError, QueueFullError } from "../batching/dynamic-batcher.ts";
-import type { ModelRegistry } from "../models/model-registry.ts";
+import { type Admission, DroppedError, QueueFullError } from "../batching/dynamic-batcher.ts";
+import type { LoadedModel, ModelRegistry } from "../models/model-registry.ts";
 import { ClientGoneError, problems } from "../problems/problems.ts";
 import { type ObjectStore, StorageError } from "../storage/object-store.ts";
 import { writeAllOrNone } from "../storage/write-all-or-none.ts";
+import type { ImagePreparation } from "./image-preparation.ts";
 import { toModelSize } from "./model-size.ts";
 
 export interface InferDeps {
@@ -14,6 +16,7 @@ export interface InferDeps {
   batchers: BatcherPool;
   storage: ObjectStore;
   maxInputBytes: number;
+  preparation: ImagePreparation;
 }
 
 const CONTENT_TYPES: Record<ImageFormat, string> = {
@@ -58,6 +61,43 @@ export async function runInferJob(
   if (!translator)
     throw problems.unknownDirection(model.id, request.direction, [...model.translators.keys()]);
 
+  // A place in the model's queue is taken before the input is read: a full queue costs no read and no decode.
+  const admission = (() => {
+    try {
+      return deps.batchers.get(model.id, request.direction, translator).admit();
+    } catch (error) {
+      throw error instanceof QueueFullError ? problems.queueFull(error.retryAfterSeconds) : error;
+    }
+  })();
+  try {
+    return await inferAdmitted(deps, request, signal, {
+      model,
+      translator,
+      admission,
+      guard,
+      stopped,
+      started,
+    });
+  } finally {
+    admission.release(); // a no-op once the request was queued
+  }
+}
+
+interface Admitted {
+  model: LoadedModel;
+  translator: Translator;
+  admission: Admission<RgbImage, Translation>;
+  guard: <T>(work: Promise<T>) => Promise<T>;
+  stopped: () => Error;
+  started: number;
+}
+
+async function inferAdmitted(
+  deps: InferDeps,
+  request: InferRequest,
+  signal: AbortSignal,
+  { model, translator, admission, guard, stopped, started }: Admitted,
+): Promise<InferResponse> {
   let storageMs = 0;
   let t = performance.now();
   const bytes = await guard(deps.storage.get(request.input_key, deps.maxInputBytes, signal)).catch(
@@ -74,20 +114,21 @@ export async function runInferJob(
   storageMs += performance.now() - t;
 
   t = performance.now();
-  const decoded = await decodeImage(bytes).catch((error: unknown) => {
-    throw error instanceof ImageError ? problems.badImage(error.message) : error;
+  const { decoded, input } = await deps.preparation.run(async () => {
+    const decoded = await decodeImage(bytes).catch((error: unknown) => {
+      throw error instanceof ImageError ? problems.badImage(error.message) : error;
+    });
+    return {
+      decoded,
+      input: await toModelSize(decoded, model.size, request.resize, deps.preparation.resize),
+    };
   });
-  const input = toModelSize(decoded, model.size, request.resize);
   const decodeMs = performance.now() - t;
 
-  const outcome = await deps.batchers
-    .get(model.id, request.direction, translator)
-    .submit(input, signal)
-    .catch((error: unknown) => {
-      if (error instanceof QueueFullError) throw problems.queueFull(error.retryAfterSeconds);
-      if (error instanceof DroppedError) throw stopped();
-      throw error;
-    });
+  const outcome = await admission.submit(input, signal).catch((error: unknown) => {
+    if (error instanceof DroppedError) throw stopped();
+    throw error;
+  });
   const { result } = outcome;
 
   t = performance.now();

@@ -1,5 +1,4 @@
 /** @module Making an upload the model's size: the request's resize policy, PIL-exact bilinear. */
-import { resizeBilinear } from "@ugatit/contracts/image";
 import type { ResizePolicy } from "@ugatit/contracts/protocol";
 import type { RgbImage } from "../../runtime/translator.ts";
 
@@ -17,16 +16,30 @@ export function cropCentreSquare(img: RgbImage): RgbImage {
   return { width: side, height: side, data };
 }
 
+/** PIL-exact bilinear resizing of interleaved RGB, as `resizeBilinear`, wherever it runs. */
+export type Resize = (
+  rgb: Uint8Array,
+  width: number,
+  height: number,
+  outWidth: number,
+  outHeight: number,
+) => Promise<Uint8Array>;
+
 /**
  * Makes an image the model's size: `fit` resizes it whole (the official test transform, which changes the
  * aspect ratio), `crop` keeps the centred square and resizes that. Resizing is PIL-exact bilinear.
  */
-export function toModelSize(img: RgbImage, size: number, policy: ResizePolicy): RgbImage {
+export async function toModelSize(
+  img: RgbImage,
+  size: number,
+  policy: ResizePolicy,
+  resize: Resize,
+): Promise<RgbImage> {
   const source = policy === "crop" ? cropCentreSquare(img) : img;
   if (source.width === size && source.height === size) return source;
   return {
     width: size,
     height: size,
-    data: resizeBilinear(source.data, source.width, source.height, size, size),
+    data: await resize(source.data, source.width, source.height, size, size),
   };
 }

@@ -1,0 +1,36 @@
+/**
+ * @module Decoding and resizing uploads with bounded concurrency, off the event loop: libvips decodes in
+ * libuv's threads, the PIL-exact resize runs in a small pool of worker threads, and at most `threads`
+ * images are being prepared at once (each decoded upload can be tens of megabytes).
+ */
+import { ResizePool } from "../../image/resize-pool.ts";
+
+export class ImagePreparation {
+  private readonly pool: ResizePool;
+  private readonly waiting: (() => void)[] = [];
+  private active = 0;
+
+  constructor(readonly threads: number) {
+    this.pool = new ResizePool(threads);
+  }
+
+  /** Runs one image's preparation once fewer than `threads` others are running. */
+  async run<T>(prepare: () => Promise<T>): Promise<T> {
+    while (this.active >= this.threads) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await prepare();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+
+  /** `resizeBilinear` on a pool thread. */
+  readonly resize = (rgb: Uint8Array, width: number, height: number, outWidth: number, outHeight: number) =>
+    this.pool.resize(rgb, width, height, outWidth, outHeight);
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
