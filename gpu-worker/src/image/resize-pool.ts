@@ -4,6 +4,15 @@
  */
 import { Worker } from "node:worker_threads";
 
+/** PIL-exact bilinear resizing of interleaved RGB, as `resizeBilinear`, wherever it runs. */
+export type Resize = (
+  rgb: Uint8Array,
+  width: number,
+  height: number,
+  outWidth: number,
+  outHeight: number,
+) => Promise<Uint8Array>;
+
 /** One resize as a thread receives it. */
 export interface ResizeTask {
   id: number;
@@ -43,7 +52,7 @@ export class ResizePool {
   }
 
   /** `resizeBilinear` in a pool thread; the input buffer is copied, the output transferred back. */
-  async resize(rgb: Uint8Array, width: number, height: number, outWidth: number, outHeight: number) {
+  readonly resize: Resize = async (rgb, width, height, outWidth, outHeight) => {
     const slot = await this.take();
     try {
       return await new Promise<Uint8Array>((resolve, reject) => {
@@ -55,7 +64,7 @@ export class ResizePool {
     } finally {
       this.give(slot);
     }
-  }
+  };
 
   /** Ends every thread; pending resizes fail. */
   async close(): Promise<void> {

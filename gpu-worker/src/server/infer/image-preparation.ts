@@ -3,7 +3,7 @@
  * libuv's threads, the PIL-exact resize runs in a small pool of worker threads, and at most `threads`
  * images are being prepared at once (each decoded upload can be tens of megabytes).
  */
-import { ResizePool } from "../../image/resize-pool.ts";
+import { type Resize, ResizePool } from "../../image/resize-pool.ts";
 
 export class ImagePreparation {
   private readonly pool: ResizePool;
@@ -27,8 +27,9 @@ export class ImagePreparation {
   }
 
   /** `resizeBilinear` on a pool thread. */
-  readonly resize = (rgb: Uint8Array, width: number, height: number, outWidth: number, outHeight: number) =>
-    this.pool.resize(rgb, width, height, outWidth, outHeight);
+  get resize(): Resize {
+    return this.pool.resize;
+  }
 
   close(): Promise<void> {
     return this.pool.close();

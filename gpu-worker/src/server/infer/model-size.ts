@@ -1,5 +1,6 @@
 /** @module Making an upload the model's size: the request's resize policy, PIL-exact bilinear. */
 import type { ResizePolicy } from "@ugatit/contracts/protocol";
+import type { Resize } from "../../image/resize-pool.ts";
 import type { RgbImage } from "../../runtime/translator.ts";
 
 /** The centred square of an image, its side the shorter of width and height. */
@@ -15,15 +16,6 @@ export function cropCentreSquare(img: RgbImage): RgbImage {
   }
   return { width: side, height: side, data };
 }
-
-/** PIL-exact bilinear resizing of interleaved RGB, as `resizeBilinear`, wherever it runs. */
-export type Resize = (
-  rgb: Uint8Array,
-  width: number,
-  height: number,
-  outWidth: number,
-  outHeight: number,
-) => Promise<Uint8Array>;
 
 /**
  * Makes an image the model's size: `fit` resizes it whole (the official test transform, which changes the
