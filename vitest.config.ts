@@ -5,8 +5,9 @@ export default defineConfig({
   test: {
     projects: [
       {
-        // a package that publishes built files (shared/client) is tested from its sources; then Vite's defaults
-        ssr: { resolve: { conditions: ["@ugatit/source", "module", "node", "development|production"] } },
+        // a package that publishes built files (shared/client) is tested from its sources; no "module": it
+        // would send Node to the AWS SDK's dist-es, whose extensionless imports Node cannot load
+        ssr: { resolve: { conditions: ["@ugatit/source", "node", "development|production"] } },
         test: {
           name: "node",
           include: [

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { WorkerEnv } from "../gpu-worker/src/server/config/worker-config.ts";
 import { isWorkerEnvName, WORKER_ENV, workerEnvDefault } from "./worker-env.ts";
@@ -31,7 +32,7 @@ describe("WORKER_ENV against the worker's own configuration schema", () => {
     S3_BUCKET: "b",
     S3_ACCESS_KEY_ID: "k",
     S3_SECRET_ACCESS_KEY: "s",
-    WORKER_SHARED_SECRET: "x".repeat(32),
+    WORKER_SHARED_SECRET: randomBytes(32).toString("hex"),
   };
 
   it("names exactly the variables ugatit serve reads", () => {

@@ -51,13 +51,23 @@ export const WORKER_ENV = [
   },
   { name: "MAX_BATCH", default: "4", description: "largest batch the dynamic batcher forms" },
   { name: "MAX_DELAY_MS", default: "10", description: "longest a request waits for its batch to fill" },
-  { name: "QUEUE_LIMIT", default: "64", description: "queued requests before 503 + Retry-After" },
+  {
+    name: "QUEUE_LIMIT",
+    default: "64",
+    description:
+      "requests admitted per model and direction (being read, decoded or queued) before 503 + Retry-After",
+  },
   { name: "REQUEST_TIMEOUT_MS", default: "30000", description: "per-request deadline" },
   { name: "MAX_INPUT_BYTES", default: "20971520", description: "largest input object read from storage" },
   {
     name: "DRAIN_TIMEOUT_MS",
     default: "30000",
     description: "after SIGTERM, how long in-flight work may take before the process exits",
+  },
+  {
+    name: "PREPARE_THREADS",
+    default: "2",
+    description: "uploads decoded and resized at once, and the threads the resizing runs on",
   },
   { name: "LOG_LEVEL", default: "info", description: "least severe level logged" },
 ] as const satisfies readonly WorkerEnvVar[];

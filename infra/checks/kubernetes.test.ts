@@ -37,7 +37,7 @@ describe("validateKubernetesObject", () => {
     [
       "a replica bound that is not a number",
       "hpa.yaml",
-      "minReplicas: 1",
+      "minReplicas: 2",
       "minReplicas: one",
       "minReplicas must be integer",
     ],
@@ -162,8 +162,8 @@ describe("checkWorkerManifests", () => {
     [
       "an HPA aimed elsewhere",
       "hpa.yaml",
-      "    name: ugatit-gpu-worker\n  minReplicas",
-      "    name: ugatit-worker\n  minReplicas",
+      "    name: ugatit-gpu-worker\n  # Never",
+      "    name: ugatit-worker\n  # Never",
       "the HPA does not target Deployment ugatit-gpu-worker",
     ],
     [
@@ -222,9 +222,77 @@ describe("checkWorkerManifests", () => {
       'PORT: "9090"',
       "the worker container does not declare its PORT 9090",
     ],
+    [
+      "a rollout that stops the only pod first",
+      "deployment.yaml",
+      "maxSurge: 1\n      maxUnavailable: 0",
+      "maxSurge: 0\n      maxUnavailable: 2",
+      "a rollout may take all 2 replica(s) down at once",
+    ],
+    [
+      "one replica, which the PodDisruptionBudget then never lets a drain evict",
+      "hpa.yaml",
+      "minReplicas: 2",
+      "minReplicas: 1",
+      "keeps 1 of 1 replica(s) available: no node drain could proceed",
+    ],
+    [
+      "a Recreate rollout",
+      "deployment.yaml",
+      "type: RollingUpdate\n    rollingUpdate:\n      # A new pod loads its models (minutes on a GPU) and turns ready before an old one stops: one extra\n      # GPU for the rollout's length, never less capacity.\n      maxSurge: 1\n      maxUnavailable: 0",
+      "type: Recreate",
+      "Recreate strategy stops every pod",
+    ],
+    [
+      "a percentage that rounds to the whole Deployment",
+      "deployment.yaml",
+      "maxUnavailable: 0",
+      'maxUnavailable: "100%"',
+      "a rollout may take all 2 replica(s) down at once (maxUnavailable 2, maxSurge 1)",
+    ],
+    [
+      "a PodDisruptionBudget on other pods",
+      "pdb.yaml",
+      "matchLabels:\n      app.kubernetes.io/name: ugatit-gpu-worker",
+      "matchLabels:\n      app.kubernetes.io/name: ugatit-edge",
+      "the PodDisruptionBudget does not select the Deployment's pods",
+    ],
+    [
+      "a PodDisruptionBudget that lets the last pod go",
+      "pdb.yaml",
+      "minAvailable: 1",
+      "maxUnavailable: 2",
+      "lets a drain evict the last serving pod",
+    ],
+    [
+      "a PodDisruptionBudget no drain can satisfy",
+      "pdb.yaml",
+      "minAvailable: 1",
+      'minAvailable: "100%"',
+      "keeps 2 of 2 replica(s) available: no node drain could proceed",
+    ],
   ])("notices %s", (_, file, search, replacement, expected) => {
     const problems = checkWorkerManifests(objectsWith(file, search, replacement), IMAGE_UID, served);
     expect(problems).toContainEqual(expect.stringContaining(expected));
+  });
+
+  it("finds nothing wrong with the manifests as they are", () => {
+    expect(
+      checkWorkerManifests(
+        objectsWith("service.yaml", "type: ClusterIP", "type: ClusterIP"),
+        IMAGE_UID,
+        served,
+      ),
+    ).toEqual([]);
+  });
+
+  it("notices a missing PodDisruptionBudget", () => {
+    const objects = objectsWith("service.yaml", "type: ClusterIP", "type: ClusterIP").filter(
+      (object) => (object as { kind?: string }).kind !== "PodDisruptionBudget",
+    );
+    expect(checkWorkerManifests(objects, IMAGE_UID, served)).toContainEqual(
+      "expected one PodDisruptionBudget (policy/v1), found 0",
+    );
   });
 
   it("notices a missing Secret", () => {

@@ -1,14 +1,18 @@
 /**
  * @module
  * The Kubernetes manifests: each object against the Kubernetes OpenAPI schema of its kind
- * (kubernetes-models), then the invariants that tie the Deployment, Service, HPA, ConfigMap and
- * Secret to each other and to the worker.
+ * (kubernetes-models), then the invariants that tie the Deployment, Service, HPA, PodDisruptionBudget,
+ * ConfigMap and Secret to each other and to the worker, a rollout or a node drain without an outage among them.
  */
 import { Deployment, type IDeployment } from "kubernetes-models/apps/v1/Deployment";
 import {
   HorizontalPodAutoscaler,
   type IHorizontalPodAutoscaler,
 } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
+import {
+  type IPodDisruptionBudget,
+  PodDisruptionBudget,
+} from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { ConfigMap, type IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { IContainer } from "kubernetes-models/v1/Container";
 import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
@@ -23,7 +27,7 @@ import {
 } from "../worker-env.ts";
 
 /** The kinds the manifests may use; another kind needs its model added here to be validated. */
-const MODELS = [Deployment, Service, ConfigMap, Secret, HorizontalPodAutoscaler];
+const MODELS = [Deployment, Service, ConfigMap, Secret, HorizontalPodAutoscaler, PodDisruptionBudget];
 
 /** The gauge of queued requests per pod that the worker exports and the HPA scales on. */
 export const QUEUE_DEPTH_METRIC = "ugatit_queue_depth";
@@ -57,6 +61,7 @@ interface WorkerObjects {
   deployment: IDeployment;
   service: IService;
   hpa: IHorizontalPodAutoscaler;
+  pdb: IPodDisruptionBudget;
   configMap: IConfigMap;
   secret: ISecret;
 }
@@ -81,10 +86,11 @@ function pickWorkerObjects(objects: readonly unknown[], problems: string[]): Wor
     "HorizontalPodAutoscaler (autoscaling/v2)",
     problems,
   );
+  const pdb = pickOne(objects, PodDisruptionBudget.is, "PodDisruptionBudget (policy/v1)", problems);
   const configMap = pickOne(objects, ConfigMap.is, "ConfigMap", problems);
   const secret = pickOne(objects, Secret.is, "Secret", problems);
-  if (!deployment || !service || !hpa || !configMap || !secret) return undefined;
-  return { deployment, service, hpa, configMap, secret };
+  if (!deployment || !service || !hpa || !pdb || !configMap || !secret) return undefined;
+  return { deployment, service, hpa, pdb, configMap, secret };
 }
 
 /** The worker's view of its environment: ConfigMap and Secret keys, then the container's own env. */
@@ -238,9 +244,69 @@ function autoscalerProblems({ deployment, hpa }: WorkerObjects, servedMetrics: r
   return problems;
 }
 
+/** A count or percentage of `total`, as Kubernetes resolves it (percentages of surge round up, else down). */
+function resolveCount(value: number | string | undefined, total: number, fallback: number, roundUp: boolean) {
+  if (value === undefined) return fallback;
+  if (typeof value === "number") return value;
+  const percent = /^(\d+)%$/.exec(value);
+  if (!percent) return Number.NaN;
+  const exact = (Number(percent[1]) * total) / 100;
+  return roundUp ? Math.ceil(exact) : Math.floor(exact);
+}
+
+/** The fewest replicas the worker runs: the Deployment's own count, or the HPA's floor when lower. */
+function fewestReplicas({ deployment, hpa }: WorkerObjects): number {
+  return Math.min(deployment.spec?.replicas ?? 1, hpa.spec?.minReplicas ?? 1);
+}
+
+/** A rollout keeps a ready pod serving throughout: it surges first, or never takes the last one down. */
+function rolloutProblems(objects: WorkerObjects): string[] {
+  const strategy = objects.deployment.spec?.strategy;
+  if (strategy?.type === "Recreate")
+    return ["the Deployment's Recreate strategy stops every pod before new ones are ready"];
+  const replicas = fewestReplicas(objects);
+  const surge = resolveCount(strategy?.rollingUpdate?.maxSurge, replicas, Math.ceil(replicas / 4), true);
+  const unavailable = resolveCount(
+    strategy?.rollingUpdate?.maxUnavailable,
+    replicas,
+    Math.floor(replicas / 4),
+    false,
+  );
+  if (Number.isNaN(surge) || Number.isNaN(unavailable))
+    return ["the Deployment's maxSurge or maxUnavailable is neither a count nor a percentage"];
+  if (replicas - unavailable >= 1) return [];
+  return [
+    `a rollout may take all ${replicas} replica(s) down at once (maxUnavailable ${unavailable}, maxSurge ${surge}): use maxSurge >= 1 with maxUnavailable 0, or at least 2 replicas`,
+  ];
+}
+
+/** A node drain evicts worker pods only while another stays, and can always proceed at the fewest replicas. */
+function disruptionProblems(objects: WorkerObjects): string[] {
+  const { deployment, pdb } = objects;
+  const labels = deployment.spec?.template.metadata?.labels ?? {};
+  const replicas = fewestReplicas(objects);
+  const problems: string[] = [];
+  if (!selectsAll(pdb.spec?.selector?.matchLabels, labels))
+    problems.push("the PodDisruptionBudget does not select the Deployment's pods");
+  const { minAvailable, maxUnavailable } = pdb.spec ?? {};
+  const available =
+    minAvailable !== undefined
+      ? resolveCount(minAvailable, replicas, 0, true)
+      : replicas - resolveCount(maxUnavailable, replicas, replicas, false);
+  if (!(available >= 1))
+    problems.push(
+      "the PodDisruptionBudget lets a drain evict the last serving pod (keep at least 1 available)",
+    );
+  if (!(available < replicas))
+    problems.push(
+      `the PodDisruptionBudget keeps ${available} of ${replicas} replica(s) available: no node drain could proceed`,
+    );
+  return problems;
+}
+
 /**
  * Everything wrong with how the worker's manifests fit together; empty when they do.
- * @param objects the schema-valid Deployment, Service, HPA, ConfigMap and Secret (in any order)
+ * @param objects the schema-valid Deployment, Service, HPA, PodDisruptionBudget, ConfigMap and Secret (in any order)
  * @param imageUid the UID the worker image runs as (its Dockerfile's USER)
  * @param servedMetrics the custom metrics the metrics adapter serves
  */
@@ -267,6 +333,8 @@ export function checkWorkerManifests(
     ...securityProblems(pod, container, imageUid),
     ...podProblems(picked, container, port),
     ...autoscalerProblems(picked, servedMetrics),
+    ...rolloutProblems(picked),
+    ...disruptionProblems(picked),
   ];
 }
 

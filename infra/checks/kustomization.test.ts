@@ -15,11 +15,12 @@ function checkBroken(search: string, replacement: string): string[] {
 describe("checkKustomization", () => {
   it.each([
     ["a manifest left out", "  - hpa.yaml\n", "", "hpa.yaml is not in resources"],
+    ["the PodDisruptionBudget left out", "  - pdb.yaml\n", "", "pdb.yaml is not in resources"],
     [
       "a resource that does not exist",
       "  - hpa.yaml\n",
-      "  - hpa.yaml\n  - pdb.yaml\n",
-      "resource pdb.yaml is not a manifest beside it",
+      "  - hpa.yaml\n  - ingress.yaml\n",
+      "resource ingress.yaml is not a manifest beside it",
     ],
     [
       "retagging an image nothing runs",

@@ -51,8 +51,15 @@ export interface WorkerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** `ugatit serve` as a child process; resolves once its log says ready, with the URL it listens on. */
-export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
+/**
+ * `ugatit serve` as a child process; resolves once its log says ready (or, with `until: "listening"`, once
+ * it listens, models still loading), with the URL it listens on.
+ */
+export async function startWorkerProcess(
+  env: Record<string, string>,
+  { until = "ready" }: { until?: "ready" | "listening" } = {},
+): Promise<WorkerProcess> {
+  const awaited = until === "ready" ? "ready" : "listening; loading models";
   const child = spawnTs("gpu-worker/bin/ugatit.js", ["serve"], env);
   let logs = "";
   let stderr = "";
@@ -65,7 +72,7 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
       for (const line of logs.split("\n")) {
         try {
           const entry = JSON.parse(line) as { msg?: string; url?: string };
-          if (entry.msg === "ready" && entry.url) resolve(entry.url);
+          if (entry.msg === awaited && entry.url) resolve(entry.url);
         } catch {
           // partial line
         }

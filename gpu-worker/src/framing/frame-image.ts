@@ -2,6 +2,7 @@
 import { resizeBilinear } from "@ugatit/contracts/image";
 import type { Framing, FramingBox } from "@ugatit/contracts/protocol";
 import type { FaceDetector } from "../faces/face-detector.ts";
+import type { Resize } from "../image/resize-pool.ts";
 import type { RgbImage } from "../runtime/translator.ts";
 import { centreSquare, faceSquare, largestFace } from "./frame-box.ts";
 
@@ -52,7 +53,7 @@ export async function frameBox(
 }
 
 /**
- * Frames an image for a model of input side `size`.
+ * Frames an image for a model of input side `size`; `resize` (PIL-exact bilinear) may run off the event loop.
  *
  * @example
  * const { box, frame } = await frameImage(photo, "face", 256, sharedFaceDetector);
@@ -62,6 +63,8 @@ export async function frameImage(
   mode: Framing,
   size: number,
   detector: () => Promise<FaceDetector>,
+  resize: Resize = async (rgb, width, height, outWidth, outHeight) =>
+    resizeBilinear(rgb, width, height, outWidth, outHeight),
 ): Promise<Framed> {
   const box = await frameBox(image, mode, detector);
   const source = cropBox(image, box);
@@ -71,7 +74,7 @@ export async function frameImage(
       : {
           width: size,
           height: size,
-          data: resizeBilinear(source.data, source.width, source.height, size, size),
+          data: await resize(source.data, source.width, source.height, size, size),
         };
   return { box, frame };
 }

@@ -3,6 +3,7 @@ import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { BatcherPool } from "./batching/batcher-pool.ts";
 import type { WorkerState } from "./context.ts";
+import { ImagePreparation } from "./infer/image-preparation.ts";
 import { WorkerMetrics } from "./metrics/worker-metrics.ts";
 import { ModelRegistry } from "./models/model-registry.ts";
 import { ObjectStore } from "./storage/object-store.ts";
@@ -20,6 +21,7 @@ function app(state: WorkerState) {
       forcePathStyle: true,
     }),
     maxInputBytes: 1024,
+    preparation: new ImagePreparation(1),
     secret: "s".repeat(32),
     replays: new ReplayGuard(),
     metrics: new WorkerMetrics(),
@@ -47,6 +49,34 @@ describe("readiness", () => {
     expect(refused.status).toBe(503);
     expect(refused.headers.get("retry-after")).toBe("1");
   });
+
+  it.each([
+    ["loading", { ready: false, draining: false }, "not-ready", "5"],
+    ["draining", { ready: true, draining: true }, "shutting-down", "1"],
+  ])(
+    "while %s answers every /v1 route with a retryable 503, never a final 4xx",
+    async (_, flags, type, after) => {
+      const worker = app({ ...flags, inFlight: 0 });
+      const job = {
+        job_id: "j",
+        model: "light@1",
+        direction: "A2B",
+        input_key: "in",
+        output_keys: { image: "o" },
+      };
+      for (const [path, init] of [
+        ["/v1/infer", { method: "POST", body: JSON.stringify(job) }],
+        ["/v1/models", {}],
+        ["/v1/models/light@1/onnx/A2B", {}],
+      ] as const) {
+        const r = await worker.request(path, init);
+        expect(r.status, path).toBe(503);
+        expect(r.headers.get("retry-after"), path).toBe(after);
+        expect(r.headers.get("content-type")).toBe("application/problem+json");
+        expect(((await r.json()) as { type: string }).type).toContain(type);
+      }
+    },
+  );
 
   it("refuses an oversized body before reading it", async () => {
     const worker = app({ ready: true, draining: false, inFlight: 0 });

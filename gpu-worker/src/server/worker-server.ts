@@ -7,6 +7,7 @@ import { activateBackend } from "../runtime/backends.ts";
 import { BatcherPool } from "./batching/batcher-pool.ts";
 import type { WorkerConfig } from "./config/worker-config.ts";
 import type { WorkerState } from "./context.ts";
+import { ImagePreparation } from "./infer/image-preparation.ts";
 import { WorkerMetrics } from "./metrics/worker-metrics.ts";
 import { ModelRegistry } from "./models/model-registry.ts";
 import { parseModelSpecs } from "./models/model-spec.ts";
@@ -15,6 +16,11 @@ import { createWorkerApp } from "./worker-app.ts";
 
 async function onnxRuntimeVersion(): Promise<string> {
   return (await import("onnxruntime-node")).env.versions.node ?? "unknown";
+}
+
+/** Resolves once no request is being answered (a 503 to a newcomer ends at once). */
+async function settled(state: WorkerState): Promise<void> {
+  while (state.inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 export class StartupError extends Error {
@@ -61,12 +67,14 @@ export async function startWorker(
     maxDelayMs: config.MAX_DELAY_MS,
     queueLimit: config.QUEUE_LIMIT,
   });
+  const preparation = new ImagePreparation(config.PREPARE_THREADS);
   const state: WorkerState = { ready: false, draining: false, inFlight: 0 };
   const app = createWorkerApp({
     registry,
     batchers,
     storage,
     maxInputBytes: config.MAX_INPUT_BYTES,
+    preparation,
     secret: config.WORKER_SHARED_SECRET,
     replays: new ReplayGuard(),
     metrics,
@@ -98,6 +106,7 @@ export async function startWorker(
   const release = () => {
     registry.dispose();
     storage.destroy();
+    void preparation.close();
   };
   try {
     for (const spec of specs) {
@@ -124,15 +133,16 @@ export async function startWorker(
     registry,
     async drain() {
       state.draining = true;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      if ("closeIdleConnections" in server) server.closeIdleConnections();
       const deadline = new Promise<"timeout">((resolve) =>
         setTimeout(resolve, config.DRAIN_TIMEOUT_MS, "timeout").unref(),
       );
-      const outcome = await Promise.race([
-        closed.then(() => batchers.idle()).then(() => "done" as const),
-        deadline,
-      ]);
+      // Still listening while work finishes: a request routed here meanwhile gets a retryable 503, not a refused connection.
+      const finished = batchers
+        .idle()
+        .then(() => settled(state))
+        .then(() => new Promise<void>((resolve) => server.close(() => resolve())))
+        .then(() => "done" as const);
+      const outcome = await Promise.race([finished, deadline]);
       if (outcome === "timeout" && "closeAllConnections" in server) server.closeAllConnections();
       release();
       logger.info({ completed: outcome === "done" }, "drained");

@@ -46,6 +46,40 @@ describe("DynamicBatcher", () => {
     expect(batches).toEqual([[1], [2, 3, 4]]);
   });
 
+  it("counts an admitted request against the limit before it is queued, until it is released", async () => {
+    const { batches, run } = recorder();
+    const b = new DynamicBatcher({ maxBatch: 8, maxDelayMs: 10, queueLimit: 2 }, run);
+    const first = b.admit();
+    const second = b.admit();
+    expect(b.depth).toBe(2);
+    expect(() => b.admit()).toThrow(QueueFullError);
+    await expect(b.submit(9)).rejects.toBeInstanceOf(QueueFullError);
+    second.release();
+    second.release(); // a second release gives back nothing more
+    expect(b.depth).toBe(1);
+    const third = b.admit();
+    expect(() => b.admit()).toThrow(QueueFullError);
+    const out = await Promise.all([first.submit(1), third.submit(3)]);
+    expect(out.map((o) => o.result)).toEqual([10, 30]);
+    expect(batches).toEqual([[1, 3]]);
+    expect(b.depth).toBe(0);
+  });
+
+  it("is idle only once every admitted request is queued and done, or released", async () => {
+    const { run } = recorder();
+    const b = new DynamicBatcher({ maxBatch: 8, maxDelayMs: 0, queueLimit: 4 }, run);
+    const admission = b.admit();
+    let idle = false;
+    const waiting = b.idle().then(() => {
+      idle = true;
+    });
+    await sleep(20);
+    expect(idle).toBe(false);
+    admission.release();
+    await waiting;
+    expect(idle).toBe(true);
+  });
+
   it("refuses beyond the queue limit with a retry estimate", async () => {
     const { run } = recorder();
     const b = new DynamicBatcher(

@@ -31,6 +31,14 @@ export interface BatchOutcome<O> {
   computeMs: number;
 }
 
+/** A place in a batcher's queue, held from admission until the request is queued or given up. */
+export interface Admission<I, O> {
+  /** Queues the prepared request in the place held. */
+  submit(item: I, signal?: AbortSignal): Promise<BatchOutcome<O>>;
+  /** Gives the place back (the request failed before it was queued); a no-op after `submit`. */
+  release(): void;
+}
+
 interface Entry<I, O> {
   item: I;
   signal: AbortSignal | undefined;
@@ -64,6 +72,7 @@ export class DynamicBatcher<I, O> {
   private flushing = false;
   private idleWaiters: (() => void)[] = [];
   private inFlight = 0;
+  private admitted = 0;
 
   constructor(
     private readonly options: BatcherOptions,
@@ -73,15 +82,49 @@ export class DynamicBatcher<I, O> {
     private readonly retryAfter: () => number = () => 1,
   ) {}
 
-  /** Requests waiting for a batch. */
+  /** Requests admitted and not yet in a batch: those still being prepared and those waiting. */
   get depth(): number {
-    return this.queue.length;
+    return this.queue.length + this.admitted;
+  }
+
+  /**
+   * Takes a place in the queue before any work on the request, so that a burst cannot all pass the check
+   * and then read and decode; throws {@link QueueFullError} when none is left.
+   */
+  admit(): Admission<I, O> {
+    if (this.depth >= this.options.queueLimit) throw new QueueFullError(this.retryAfter());
+    this.admitted++;
+    let held = true;
+    const leave = () => {
+      if (held) this.admitted--;
+      held = false;
+    };
+    return {
+      submit: (item, signal) => {
+        if (!held) return Promise.reject(new Error("this admission was already used or released"));
+        leave();
+        return this.enqueue(item, signal);
+      },
+      release: () => {
+        leave();
+        this.notifyIdle();
+      },
+    };
   }
 
   submit(item: I, signal?: AbortSignal): Promise<BatchOutcome<O>> {
-    if (signal?.aborted) return Promise.reject(new DroppedError(signal.reason));
-    if (this.queue.length >= this.options.queueLimit)
-      return Promise.reject(new QueueFullError(this.retryAfter()));
+    try {
+      return this.admit().submit(item, signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private enqueue(item: I, signal: AbortSignal | undefined): Promise<BatchOutcome<O>> {
+    if (signal?.aborted) {
+      this.notifyIdle(); // its admission ended here
+      return Promise.reject(new DroppedError(signal.reason));
+    }
     return new Promise((resolve, reject) => {
       const entry: Entry<I, O> = {
         item,
@@ -153,13 +196,13 @@ export class DynamicBatcher<I, O> {
   }
 
   private notifyIdle(): void {
-    if (this.queue.length > 0 || this.flushing || this.inFlight > 0) return;
+    if (this.queue.length > 0 || this.admitted > 0 || this.flushing || this.inFlight > 0) return;
     for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
   /** Resolves when nothing is queued or computing. */
   idle(): Promise<void> {
-    if (this.queue.length === 0 && !this.flushing) return Promise.resolve();
+    if (this.queue.length === 0 && this.admitted === 0 && !this.flushing) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 }

@@ -33,6 +33,8 @@ export const WorkerEnv = z.object({
   DRAIN_TIMEOUT_MS: int(30_000, 0, 600_000),
   /** Largest input object read from storage. */
   MAX_INPUT_BYTES: int(20 * 1024 * 1024, 1024, 512 * 1024 * 1024),
+  /** Uploads decoded and resized at once, each resize on one of this many threads. */
+  PREPARE_THREADS: int(2, 1, 64),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 export type WorkerConfig = z.infer<typeof WorkerEnv>;

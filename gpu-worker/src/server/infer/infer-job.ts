@@ -4,18 +4,21 @@ import { sharedFaceDetector } from "../../faces/face-detector.ts";
 import { frameImage, NoFaceError } from "../../framing/frame-image.ts";
 import { pasteBack } from "../../framing/paste-back.ts";
 import { decodeImage, encodeImage } from "../../image/index.ts";
+import type { RgbImage, Translation, Translator } from "../../runtime/translator.ts";
 import type { BatcherPool } from "../batching/batcher-pool.ts";
-import { DroppedError, QueueFullError } from "../batching/dynamic-batcher.ts";
-import type { ModelRegistry } from "../models/model-registry.ts";
+import { type Admission, DroppedError, QueueFullError } from "../batching/dynamic-batcher.ts";
+import type { LoadedModel, ModelRegistry } from "../models/model-registry.ts";
 import { ClientGoneError, problems } from "../problems/problems.ts";
 import { type ObjectStore, StorageError } from "../storage/object-store.ts";
 import { writeAllOrNone } from "../storage/write-all-or-none.ts";
+import type { ImagePreparation } from "./image-preparation.ts";
 
 export interface InferDeps {
   registry: ModelRegistry;
   batchers: BatcherPool;
   storage: ObjectStore;
   maxInputBytes: number;
+  preparation: ImagePreparation;
 }
 
 const CONTENT_TYPES: Record<ImageFormat, string> = {
@@ -60,6 +63,43 @@ export async function runInferJob(
   if (!translator)
     throw problems.unknownDirection(model.id, request.direction, [...model.translators.keys()]);
 
+  // A place in the model's queue is taken before the input is read: a full queue costs no read and no decode.
+  const admission = (() => {
+    try {
+      return deps.batchers.get(model.id, request.direction, translator).admit();
+    } catch (error) {
+      throw error instanceof QueueFullError ? problems.queueFull(error.retryAfterSeconds) : error;
+    }
+  })();
+  try {
+    return await inferAdmitted(deps, request, signal, {
+      model,
+      translator,
+      admission,
+      guard,
+      stopped,
+      started,
+    });
+  } finally {
+    admission.release(); // a no-op once the request was queued
+  }
+}
+
+interface Admitted {
+  model: LoadedModel;
+  translator: Translator;
+  admission: Admission<RgbImage, Translation>;
+  guard: <T>(work: Promise<T>) => Promise<T>;
+  stopped: () => Error;
+  started: number;
+}
+
+async function inferAdmitted(
+  deps: InferDeps,
+  request: InferRequest,
+  signal: AbortSignal,
+  { model, translator, admission, guard, stopped, started }: Admitted,
+): Promise<InferResponse> {
   let storageMs = 0;
   let t = performance.now();
   const bytes = await guard(deps.storage.get(request.input_key, deps.maxInputBytes, signal)).catch(
@@ -76,28 +116,31 @@ export async function runInferJob(
   storageMs += performance.now() - t;
 
   const mode = request.framing ?? (request.resize === "crop" ? "center" : model.info.framing);
-  t = performance.now();
-  // Framings that cut a region work on the upright photo, so that the box means what the user sees.
-  const decoded = await decodeImage(bytes, {}, { orient: mode !== "fit" }).catch((error: unknown) => {
-    throw error instanceof ImageError ? problems.badImage(error.message) : error;
-  });
-  const decodeMs = performance.now() - t;
-  t = performance.now();
-  const { box, frame: input } = await frameImage(decoded, mode, model.size, sharedFaceDetector).catch(
-    (error: unknown) => {
-      throw error instanceof NoFaceError ? problems.noFace(error.message) : error;
-    },
-  );
-  const framingMs = performance.now() - t;
-
-  const outcome = await deps.batchers
-    .get(model.id, request.direction, translator)
-    .submit(input, signal)
-    .catch((error: unknown) => {
-      if (error instanceof QueueFullError) throw problems.queueFull(error.retryAfterSeconds);
-      if (error instanceof DroppedError) throw stopped();
-      throw error;
+  // Decoding, framing and resizing hold one of the worker's few preparation places, off the event loop.
+  const { decoded, box, input, decodeMs, framingMs } = await deps.preparation.run(async () => {
+    let step = performance.now();
+    // Framings that cut a region work on the upright photo, so that the box means what the user sees.
+    const decoded = await decodeImage(bytes, {}, { orient: mode !== "fit" }).catch((error: unknown) => {
+      throw error instanceof ImageError ? problems.badImage(error.message) : error;
     });
+    const decodeMs = performance.now() - step;
+    step = performance.now();
+    const { box, frame } = await frameImage(
+      decoded,
+      mode,
+      model.size,
+      sharedFaceDetector,
+      deps.preparation.resize,
+    ).catch((error: unknown) => {
+      throw error instanceof NoFaceError ? problems.noFace(error.message) : error;
+    });
+    return { decoded, box, input: frame, decodeMs, framingMs: performance.now() - step };
+  });
+
+  const outcome = await admission.submit(input, signal).catch((error: unknown) => {
+    if (error instanceof DroppedError) throw stopped();
+    throw error;
+  });
   const { result } = outcome;
 
   t = performance.now();

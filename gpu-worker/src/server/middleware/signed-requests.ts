@@ -1,4 +1,7 @@
-/** @module Only the edge may call the API: a draining worker refuses, then every request must carry a fresh signature. */
+/**
+ * @module Only the edge may call the API: a loading or draining worker refuses with a retryable 503 (never
+ * a final 4xx the edge would pass on), then every request must carry a fresh signature.
+ */
 import {
   type ReplayGuard,
   SIGNATURE_HEADER,
@@ -13,6 +16,8 @@ import { problems } from "../problems/problems.ts";
 export function signedRequests(deps: { secret: string; replays: ReplayGuard; state: WorkerState }) {
   return createMiddleware<WorkerEnv>(async (c, next) => {
     if (deps.state.draining) throw problems.draining();
+    // Before every model is loaded an unknown model means "not yet", not "no such model".
+    if (!deps.state.ready) throw problems.notReady();
     const body = new Uint8Array(await c.req.raw.clone().arrayBuffer());
     try {
       await verifySignature(

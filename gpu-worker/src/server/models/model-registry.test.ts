@@ -17,6 +17,7 @@ import { ROOT } from "../../../../test/helpers/processes.ts";
 import { startTestS3, type TestS3 } from "../../../../test/helpers/s3-server.ts";
 import { activateBackend } from "../../runtime/backends.ts";
 import { BatcherPool } from "../batching/batcher-pool.ts";
+import { ImagePreparation } from "../infer/image-preparation.ts";
 import { WorkerMetrics } from "../metrics/worker-metrics.ts";
 import { ObjectStore } from "../storage/object-store.ts";
 import { createWorkerApp } from "../worker-app.ts";
@@ -149,6 +150,7 @@ describe("the ONNX route after load", () => {
         batchers: new BatcherPool({ maxBatch: 1, maxDelayMs: 0, queueLimit: 1 }),
         storage,
         maxInputBytes: 1024,
+        preparation: new ImagePreparation(1),
         secret: SECRET,
         replays: new ReplayGuard(),
         metrics: new WorkerMetrics(),
