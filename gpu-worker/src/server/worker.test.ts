@@ -13,7 +13,7 @@ import { InferResponse, workerOnnxPath } from "@ugatit/contracts/protocol";
 import { ONNX_INPUT, ONNX_OUTPUTS } from "@ugatit/model/onnx";
 import { InferenceSession, Tensor } from "onnxruntime-node";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ROOT } from "../../../test/helpers/processes.ts";
 import { startTestS3, type TestS3 } from "../../../test/helpers/s3-server.ts";
 import {
@@ -583,22 +583,30 @@ describe("under pressure", () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 500)); // input read; waiting for its batch
     await s3.stop();
-    const r = await pending;
-    expect(r.status).toBe(503);
-    expect(r.headers.get("retry-after")).toBeTruthy();
-    const problem = await problemOf(r);
-    expect(problem.title).toBe("Storage unavailable");
-    // The client sees neither keys, bucket, host nor the network error; the log has them, with the request id.
-    const internals = [s3.bucket, new URL(s3.endpoint).host, "out/outage", "ECONNREFUSED", "socket"];
-    for (const internal of internals) expect(JSON.stringify(problem)).not.toContain(internal);
-    const logged = slow
-      .logs()
-      .split("\n")
-      .find((line) => line.includes(String(problem.request_id)) && line.includes("Storage unavailable"));
-    expect(logged).toContain("out/outage");
-    const whileDown = await signedFetch(slow.url, "/v1/infer", job("down"));
-    expect(whileDown.status).toBe(503);
-    await s3.start();
+    // storage comes back whatever happens here, or every later test would find it gone
+    try {
+      const r = await pending;
+      expect(r.status).toBe(503);
+      expect(r.headers.get("retry-after")).toBeTruthy();
+      const problem = await problemOf(r);
+      expect(problem.title).toBe("Storage unavailable");
+      // The client sees neither keys, bucket, host nor the network error; the log has them, with the request id.
+      const internals = [s3.bucket, new URL(s3.endpoint).host, "out/outage", "ECONNREFUSED", "socket"];
+      for (const internal of internals) expect(JSON.stringify(problem)).not.toContain(internal);
+      // the log line comes through a pipe: wait for it rather than race it
+      const loggedLine = () =>
+        slow
+          .logs()
+          .split("\n")
+          .find((line) => line.includes(String(problem.request_id)) && line.includes("Storage unavailable"));
+      await vi.waitFor(() => expect(loggedLine()).toBeDefined(), { timeout: 10_000, interval: 100 });
+      // the object that failed: the output, or the input when a loaded machine had not read it yet
+      expect(loggedLine()).toMatch(/out\/outage|in\/a\.png/);
+      const whileDown = await signedFetch(slow.url, "/v1/infer", job("down"));
+      expect(whileDown.status).toBe(503);
+    } finally {
+      await s3.start();
+    }
     expect(await exists("out/outage.png")).toBe(false);
     expect(await exists("out/outage-heat.png")).toBe(false);
     expect((await signedFetch(slow.url, "/v1/infer", job("after"))).status).toBe(200);
