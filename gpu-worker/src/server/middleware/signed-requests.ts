@@ -1,5 +1,6 @@
 /** @module Only the edge may call the API: a draining worker refuses, then every request must carry a fresh signature. */
 import {
+  NONCE_HEADER,
   type ReplayGuard,
   SIGNATURE_HEADER,
   SignatureError,
@@ -21,6 +22,7 @@ export function signedRequests(deps: { secret: string; replays: ReplayGuard; sta
           method: c.req.method,
           path: c.req.path,
           timestamp: c.req.header(TIMESTAMP_HEADER),
+          nonce: c.req.header(NONCE_HEADER),
           signature: c.req.header(SIGNATURE_HEADER),
           body,
         },
