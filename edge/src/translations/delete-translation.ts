@@ -2,6 +2,7 @@
 import { edgeConfig } from "../config/edge-config.ts";
 import { problems } from "../problems/api-problem.ts";
 import { objectStore } from "../storage/object-store.ts";
+import { announceJobEvent } from "../webhooks/announce.ts";
 import { cancelJob, deleteJob, findJob, isFinished, type JobRecord } from "./job-store.ts";
 
 /**
@@ -16,7 +17,10 @@ export async function deleteTranslation(env: Env, tenant: string, id: string): P
   if (!job) throw problems.notFound(`no translation ${id}`);
   if (job.status === "queued") {
     const canceled = await cancelJob(env.DB, tenant, id);
-    if (canceled) return canceled;
+    if (canceled) {
+      await announceJobEvent(env, canceled, "completed");
+      return canceled;
+    }
     return deleteTranslation(env, tenant, id); // it started meanwhile
   }
   if (!isFinished(job)) throw problems.jobRunning(id);

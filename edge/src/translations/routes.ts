@@ -1,4 +1,4 @@
-/** @module POST /v1/translations, GET and DELETE /v1/translations/{id}. */
+/** @module POST and GET /v1/translations, GET and DELETE /v1/translations/{id}. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireScope } from "../auth/authenticate.ts";
 import { createRouter } from "../context.ts";
@@ -10,8 +10,16 @@ import { createTranslation } from "./create-translation.ts";
 import { deleteTranslation } from "./delete-translation.ts";
 import { findJob, isFinished } from "./job-store.ts";
 import { jobView } from "./job-view.ts";
+import { listTranslations } from "./list-translations.ts";
 import { preferredWaitSeconds } from "./prefer.ts";
-import { JobIdParams, TranslationJob, TranslationQueryParams, TranslationRequest } from "./schemas.ts";
+import {
+  JobIdParams,
+  ListTranslationsQuery,
+  TranslationJob,
+  TranslationList,
+  TranslationQueryParams,
+  TranslationRequest,
+} from "./schemas.ts";
 import { bodyImageInput, namedUploadInput, type TranslationInput } from "./translation-input.ts";
 
 const jobContent = { "application/json": { schema: TranslationJob } };
@@ -54,6 +62,22 @@ const createTranslationRoute = createRoute({
     },
     202: { description: "Accepted; poll Location", content: jobContent },
     ...problemResponses(400, 403, 404, 409, 413, 415, 422),
+  },
+});
+
+const listTranslationsRoute = createRoute({
+  method: "get",
+  path: "/v1/translations",
+  tags: ["Translations"],
+  summary: "The tenant's translation jobs, newest first",
+  description:
+    "A page of at most `limit` jobs; pass `next_cursor` as `cursor` for the next, until it is null.",
+  security: API_KEY_SECURITY,
+  middleware: [requireScope("read")] as const,
+  request: { query: ListTranslationsQuery },
+  responses: {
+    200: { description: "A page of jobs", content: { "application/json": { schema: TranslationList } } },
+    ...problemResponses(400, 403),
   },
 });
 
@@ -109,6 +133,10 @@ export const translationsRoutes = createRouter()
     if (isFinished(job)) return c.json(await jobView(c.env, job), 200);
     c.header("Retry-After", "1");
     return c.json(await jobView(c.env, job), 202);
+  })
+  .openapi(listTranslationsRoute, async (c) => {
+    const { limit, cursor } = c.req.valid("query");
+    return c.json(await listTranslations(c.env, c.get("principal").tenant, { limit, cursor }), 200);
   })
   .openapi(getTranslationRoute, async (c) => {
     const { id } = c.req.valid("param");

@@ -1,6 +1,7 @@
 /** @module Request and response bodies of /v1/translations, shared by validation and the OpenAPI document. */
 import { z } from "@hono/zod-openapi";
 import { Direction, ModelRef, OutputFormat, ResizePolicy } from "@ugatit/contracts/protocol";
+import { WebhookEvent, WebhookState } from "../webhooks/schemas.ts";
 
 export const OutputKind = z.enum(["image", "heatmap"]);
 
@@ -9,6 +10,11 @@ const outputs = z
   .min(1)
   .refine((o) => o.includes("image"), "outputs must include image")
   .transform((o) => [...new Set(o)].sort());
+
+const webhookEvents = z
+  .array(WebhookEvent)
+  .min(1)
+  .transform((e) => [...new Set(e)].sort());
 
 // The shared schemas may exist before @hono/zod-openapi adds .openapi(): describe them with zod's .meta().
 const fields = {
@@ -23,6 +29,19 @@ const fields = {
   format: OutputFormat.default("png").meta({ description: "Format of the translated image" }),
   resize: ResizePolicy.default("fit").meta({
     description: "fit: resize the whole image to the model's size; crop: the centred square first",
+  }),
+  webhook: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .optional()
+    .openapi({
+      description:
+        "Where to POST the job's events, signed as Standard Webhooks specify (see GET /v1/webhooks/secret). " +
+        "https to a public address (under `npm start`, http://127.0.0.1 and localhost too)",
+      example: "https://example.com/hooks/ugatit",
+    }),
+  webhook_events: webhookEvents.default(["completed"]).openapi({
+    description: "started: the first attempt began; completed: the job ended (succeeded, failed or canceled)",
   }),
 };
 
@@ -43,6 +62,12 @@ export const TranslationQuery = z.object({
     .pipe(outputs)
     .default(["heatmap", "image"])
     .openapi({ description: "Comma-separated: image, or image,heatmap", example: "image,heatmap" }),
+  webhook_events: z
+    .string()
+    .transform((s) => s.split(","))
+    .pipe(webhookEvents)
+    .default(["completed"])
+    .openapi({ description: "Comma-separated: started, completed", example: "started,completed" }),
 });
 export type TranslationOptions = Omit<TranslationRequest, "upload_id">;
 
@@ -75,9 +100,39 @@ export const TranslationJob = z
       })
       .nullable(),
     error: JobError.nullable(),
+    webhook: WebhookState.nullable().openapi({
+      description: "The job's webhook and its deliveries, if it has one",
+    }),
   })
   .openapi("TranslationJob");
 export type TranslationJob = z.infer<typeof TranslationJob>;
+
+export const TranslationList = z
+  .object({
+    items: z.array(TranslationJob).openapi({ description: "Newest first" }),
+    next_cursor: z
+      .string()
+      .nullable()
+      .openapi({ description: "Pass as `cursor` for the next page; null on the last" }),
+  })
+  .openapi("TranslationList");
+export type TranslationList = z.infer<typeof TranslationList>;
+
+export const ListTranslationsQuery = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(20)
+    .openapi({ description: "At most 100", example: 20 }),
+  cursor: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ description: "The `next_cursor` of the previous page" }),
+});
 
 export const JobIdParams = z.object({
   id: z

@@ -7,7 +7,7 @@ describe("signed calls to the worker", () => {
     // The tests' rate limit allows 40 requests a key a minute: 5 keys share the 100 calls.
     const keys = await Promise.all(Array.from({ length: 5 }, () => newKey()));
     const answers = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => call("/v1/models", { key: keys[i % keys.length] })),
+      Array.from({ length: 100 }, (_, i) => call("/v1/models", { key: keys[i % keys.length] as string })),
     );
     const statuses = await Promise.all(
       answers.map(async (r) => `${r.status} ${r.status === 200 ? "" : await r.text()}`),
