@@ -58,6 +58,9 @@ const EdgeVars = z.object({
   RETRY_MAX_DELAY_SECONDS: int(60, 1, 43_200),
   RETRY_BUDGET_SECONDS: int(900, 0, 7 * 24 * 3600),
   QUEUED_GRACE_SECONDS: int(600, 1, 24 * 3600),
+  UPLOAD_RETENTION_HOURS: int(168, 1, 10 * 365 * 24),
+  JOB_RETENTION_HOURS: int(168, 1, 10 * 365 * 24),
+  IDEMPOTENCY_KEY_HOURS: int(24, 1, 10 * 365 * 24),
   WEBHOOK_RETRY_SCHEDULE_SECONDS: secondsList("30,120,600,1800,3600,5400"),
   WEBHOOK_ALLOW_LOCAL: flag(false),
   RATE_LIMIT_REQUESTS: int(120, 1, 1_000_000),
@@ -84,6 +87,8 @@ export interface EdgeConfig {
   /** How long a queued job's message may be overdue before the sweeper takes it for lost. */
   queuedGraceSeconds: number;
   webhooks: { retryScheduleSeconds: number[]; allowLocal: boolean };
+  /** How long the sweeper keeps uploads, finished jobs (with their outputs) and Idempotency-Keys. */
+  retention: { uploadHours: number; jobHours: number; idempotencyKeyHours: number };
   rateLimit: { requests: number; periodSeconds: number };
 }
 
@@ -167,6 +172,11 @@ function parse(env: Env): EdgeConfig {
     },
     queuedGraceSeconds: v.QUEUED_GRACE_SECONDS,
     webhooks: { retryScheduleSeconds: v.WEBHOOK_RETRY_SCHEDULE_SECONDS, allowLocal: v.WEBHOOK_ALLOW_LOCAL },
+    retention: {
+      uploadHours: v.UPLOAD_RETENTION_HOURS,
+      jobHours: v.JOB_RETENTION_HOURS,
+      idempotencyKeyHours: v.IDEMPOTENCY_KEY_HOURS,
+    },
     rateLimit: { requests: v.RATE_LIMIT_REQUESTS, periodSeconds: v.RATE_LIMIT_PERIOD_SECONDS },
   };
 }

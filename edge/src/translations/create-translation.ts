@@ -82,7 +82,14 @@ async function createJob(
   idempotency: { key: string; fingerprint: string } | undefined,
 ): Promise<CreatedTranslation> {
   if (idempotency) {
-    const earlier = await replayedJob(env.DB, principal.tenant, idempotency.key, idempotency.fingerprint);
+    const ttlMs = edgeConfig(env).retention.idempotencyKeyHours * 3600_000;
+    const earlier = await replayedJob(
+      env.DB,
+      principal.tenant,
+      idempotency.key,
+      idempotency.fingerprint,
+      ttlMs,
+    );
     if (earlier) return { job: earlier, replayed: true };
   }
   const config = edgeConfig(env);

@@ -217,6 +217,24 @@ export async function deleteJob(db: D1Database, tenant: string, id: string): Pro
   ]);
 }
 
+/** The objects the worker wrote for the job. */
+export function outputKeys(job: JobRecord): string[] {
+  return [job.image_key, job.heatmap_key].filter((k): k is string => k !== null);
+}
+
+/** Finished jobs completed before `before`, oldest first. */
+export async function findExpiredJobs(db: D1Database, before: Date, limit: number): Promise<JobRecord[]> {
+  return (
+    await db
+      .prepare(
+        `SELECT * FROM jobs WHERE status IN ('succeeded', 'failed', 'canceled') AND completed_at < ?
+         ORDER BY completed_at LIMIT ?`,
+      )
+      .bind(before.toISOString(), limit)
+      .all<JobRecord>()
+  ).results;
+}
+
 export function isFinished(job: JobRecord): boolean {
   return job.status === "succeeded" || job.status === "failed" || job.status === "canceled";
 }

@@ -13,6 +13,7 @@ import { jobView } from "./job-view.ts";
 import { listTranslations } from "./list-translations.ts";
 import { preferredWaitSeconds } from "./prefer.ts";
 import {
+  DeleteTranslationQuery,
   JobIdParams,
   ListTranslationsQuery,
   TranslationJob,
@@ -97,9 +98,13 @@ const deleteTranslationRoute = createRoute({
   path: "/v1/translations/{id}",
   tags: ["Translations"],
   summary: "Cancel a queued job, or delete a finished one and its outputs",
+  description:
+    "With `delete_input=true` the job's uploaded image is erased too (as DELETE /v1/uploads/{id}), " +
+    "whichever other translations used it. Finished jobs and their outputs are deleted anyway after " +
+    "JOB_RETENTION_HOURS (7 days by default).",
   security: API_KEY_SECURITY,
   middleware: [requireScope("write")] as const,
-  request: { params: JobIdParams },
+  request: { params: JobIdParams, query: DeleteTranslationQuery },
   responses: {
     200: { description: "The queued job, now canceled", content: jobContent },
     204: { description: "The finished job and its outputs are deleted" },
@@ -146,7 +151,8 @@ export const translationsRoutes = createRouter()
   })
   .openapi(deleteTranslationRoute, async (c) => {
     const { id } = c.req.valid("param");
-    const canceled = await deleteTranslation(c.env, c.get("principal").tenant, id);
+    const { delete_input: deleteInput } = c.req.valid("query");
+    const canceled = await deleteTranslation(c.env, c.get("principal").tenant, id, { deleteInput });
     if (canceled) return c.json(await jobView(c.env, canceled), 200);
     return c.body(null, 204);
   });

@@ -134,6 +134,14 @@ export const ListTranslationsQuery = z.object({
     .openapi({ description: "The `next_cursor` of the previous page" }),
 });
 
+export const DeleteTranslationQuery = z.object({
+  delete_input: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true")
+    .openapi({ description: "Erase the job's uploaded image too", example: "true" }),
+});
+
 export const JobIdParams = z.object({
   id: z
     .string()

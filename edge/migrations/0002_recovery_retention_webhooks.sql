@@ -3,8 +3,13 @@ ALTER TABLE jobs ADD COLUMN due_at TEXT;
 -- Where the job's events go (a URL), and which ones (comma-separated: started, completed).
 ALTER TABLE jobs ADD COLUMN webhook_url TEXT;
 ALTER TABLE jobs ADD COLUMN webhook_events TEXT;
--- The sweeper looks for unfinished jobs by status and age.
+-- The sweeper looks for stuck jobs by status and age, expired ones by completion, and keeps uploads a job
+-- still needs.
 CREATE INDEX jobs_by_status ON jobs (status, started_at);
+CREATE INDEX jobs_by_completion ON jobs (completed_at);
+CREATE INDEX jobs_by_upload ON jobs (upload_id);
+CREATE INDEX uploads_by_age ON uploads (created_at);
+CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
 
 -- One signing secret per tenant ("whsec_" + base64 of 32 random bytes), created on first use.
 CREATE TABLE webhook_secrets (
