@@ -17,13 +17,14 @@ export interface ReceivedWebhook {
   answered: number;
 }
 
-function verify(secret: string, req: IncomingMessage, body: string): boolean {
-  const id = String(req.headers["webhook-id"] ?? "");
-  const timestamp = String(req.headers["webhook-timestamp"] ?? "");
+/** Whether the delivery is signed with `secret` (a whsec_ key) and its timestamp within 5 minutes. */
+export function verifyWebhook(secret: string, headers: IncomingMessage["headers"], body: string): boolean {
+  const id = String(headers["webhook-id"] ?? "");
+  const timestamp = String(headers["webhook-timestamp"] ?? "");
   if (!/^\d+$/.test(timestamp) || Math.abs(Date.now() / 1000 - Number(timestamp)) > 300) return false;
   const key = Buffer.from(secret.replace(/^whsec_/, ""), "base64");
   const expected = createHmac("sha256", key).update(`${id}.${timestamp}.${body}`).digest();
-  return String(req.headers["webhook-signature"] ?? "")
+  return String(headers["webhook-signature"] ?? "")
     .split(" ")
     .some((candidate) => {
       const [version, signature = ""] = candidate.split(",");
@@ -61,7 +62,7 @@ export async function webhookReceiver(services: Services): Promise<string> {
       return;
     }
     const id = String(req.headers["webhook-id"] ?? "");
-    const verified = verify(secret, req, body);
+    const verified = verifyWebhook(secret, req.headers, body);
     const answered = !verified ? 401 : seen.has(id) ? 204 : 500;
     seen.add(id);
     const log = logs.get(name) ?? [];
