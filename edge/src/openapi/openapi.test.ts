@@ -20,6 +20,7 @@ describe("the API description", () => {
       "/v1/translations",
       "/v1/translations/{id}",
       "/v1/uploads",
+      "/v1/uploads/{id}",
       "/v1/webhooks/secret",
     ]);
     expect(Object.keys(doc.paths["/v1/translations/{id}"] ?? {}).sort()).toEqual(["delete", "get"]);
