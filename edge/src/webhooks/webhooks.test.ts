@@ -2,6 +2,8 @@
  * Webhooks through the real queue to a real receiver (edge/test/node/webhook-receiver.ts) that verifies each
  * signature with the secret the API gives, and refuses the first attempt of every event.
  */
+import { createScheduledController } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
 import {
   call,
@@ -12,7 +14,12 @@ import {
   uploadImage,
   waitForJob,
 } from "../../test/workerd/api.ts";
+import worker from "../index.ts";
+import { newJobRecord } from "../translations/create-translation.ts";
+import { insertJob } from "../translations/job-store.ts";
 import type { TranslationJob } from "../translations/schemas.ts";
+import { findUpload } from "../uploads/upload-store.ts";
+import { insertDelivery } from "./delivery-store.ts";
 import type { WebhookSecret } from "./schemas.ts";
 
 interface Received {
@@ -163,5 +170,50 @@ describe("webhooks of a translation", () => {
     expect(problem.detail).toMatch(reason);
     const list = (await (await call("/v1/translations", { key })).json()) as { items: unknown[] };
     expect(list.items).toHaveLength(1);
+  });
+});
+
+describe("a webhook whose queue message was lost", () => {
+  it("is sent again by the sweeper, with its webhook-id", async () => {
+    const tenant = uniqueTenant();
+    const key = await newKey(tenant);
+    const hook = await armedHook(key);
+    const upload = await uploadImage(key, image());
+    const record = await findUpload(env.DB, tenant, upload.upload_id);
+    const job = newJobRecord(
+      tenant,
+      record!,
+      {
+        direction: "A2B",
+        outputs: ["image"],
+        format: "png",
+        resize: "fit",
+        webhook: hook.url,
+        webhook_events: ["completed"],
+      },
+      { defaultModel: "light@1", requestId: "lost-webhook" },
+    );
+    await insertJob(env.DB, { ...job, status: "canceled", completed_at: job.created_at });
+    const due = new Date(Date.now() - 11 * 60_000).toISOString(); // past the 10-minute grace
+    const lost = await insertDelivery(env.DB, {
+      id: "msg_01LOSTLOSTLOSTLOSTLOSTLOST",
+      job_id: job.id,
+      tenant,
+      url: hook.url,
+      type: "translation.completed",
+      occurred_at: due,
+      status: "pending",
+      attempts: 0,
+      last_error: null,
+      next_attempt_at: due,
+      delivered_at: null,
+    });
+    expect(lost).not.toBeNull();
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "* * * * *" }), env);
+    const log = await receivedUntil(hook.name, (l) => l.some((d) => d.answered === 204));
+    expect(log.map((d) => [d.id, d.verified, d.answered])).toEqual([
+      ["msg_01LOSTLOSTLOSTLOSTLOSTLOST", true, 500],
+      ["msg_01LOSTLOSTLOSTLOSTLOSTLOST", true, 204],
+    ]);
   });
 });
