@@ -28,6 +28,18 @@ describe("wrangler.toml", () => {
     expect(config.queues.producers?.[0]?.queue).toBe(jobs?.queue);
   });
 
+  it("runs the sweeper every minute, and consumes the webhooks queue it produces to", () => {
+    expect(config.triggers.crons).toEqual(["* * * * *"]);
+    const webhooks = config.queues.consumers?.find((c: { queue: string }) =>
+      c.queue.startsWith("ugatit-webhooks"),
+    );
+    expect(config.queues.producers).toEqual(
+      expect.arrayContaining([{ binding: "WEBHOOKS", queue: webhooks?.queue }]),
+    );
+    // the job queue's own retries only back up the budget the consumer enforces
+    expect(config.queues.consumers?.[0]?.max_retries).toBe(100);
+  });
+
   it("has the anonymous tier off", () => {
     expect(config.vars.ANONYMOUS_TIER).toBe("off");
   });

@@ -14,9 +14,13 @@ import { jsonBodyLimit } from "./middleware/json-body-limit.ts";
 import { modelsRoutes } from "./models/routes.ts";
 import { registerOpenApi } from "./openapi/document.ts";
 import { notFound, onError } from "./problems/respond.ts";
+import { sweep } from "./sweeper/sweep.ts";
 import { consumeJobQueue, type JobMessage } from "./translations/job-queue.ts";
 import { translationsRoutes } from "./translations/routes.ts";
 import { uploadsRoutes } from "./uploads/routes.ts";
+import type { WebhookMessage } from "./webhooks/announce.ts";
+import { consumeWebhookQueue } from "./webhooks/deliver-webhook.ts";
+import { webhooksRoutes } from "./webhooks/routes.ts";
 
 const app = createRouter();
 
@@ -41,6 +45,7 @@ app.use("/v1/*", authenticate(), rateLimit(), jsonBodyLimit());
 app.route("/", uploadsRoutes);
 app.route("/", translationsRoutes);
 app.route("/", modelsRoutes);
+app.route("/", webhooksRoutes);
 registerOpenApi(app);
 app.route("/", demoRoutes);
 app.get("/healthz", (c) => c.json({ status: "ok" }));
@@ -48,4 +53,14 @@ app.get("/healthz", (c) => c.json({ status: "ok" }));
 app.notFound(notFound(app));
 app.onError(onError);
 
-export default { fetch: app.fetch, queue: consumeJobQueue } satisfies ExportedHandler<Env, JobMessage>;
+export default {
+  fetch: app.fetch,
+  // by wrangler.toml's names: ugatit-webhooks, or ugatit-jobs and its dead-letter queue
+  queue: (batch, env) =>
+    batch.queue.startsWith("ugatit-webhooks")
+      ? consumeWebhookQueue(batch as MessageBatch<WebhookMessage>, env)
+      : consumeJobQueue(batch as MessageBatch<JobMessage>, env),
+  scheduled: async (controller, env) => {
+    await sweep(env, controller.scheduledTime);
+  },
+} satisfies ExportedHandler<Env, JobMessage | WebhookMessage>;

@@ -26,6 +26,8 @@ declare module "vitest" {
     images: TestImages;
     /** The worker the edge's WORKER_URL points at: a healthy one, or in the faults project a failing one. */
     workerUrl: string;
+    /** Edge project only: the webhook receiver (edge/test/node/webhook-receiver.ts). */
+    webhookReceiverUrl: string;
     /** Edge project only: GET answers the healthy worker's log so far (JSON lines). */
     workerLogsUrl: string;
     /** Faults project only: a real worker whose batches wait longer than the edge lets a call take. */
@@ -34,5 +36,9 @@ declare module "vitest" {
     downWorkerUrl: string;
     /** Faults project only: a server that accepts connections and never answers. */
     hungWorkerUrl: string;
+    /** Faults project only: answers as a worker still loading its models (404 unknown model; /readyz 503, Retry-After 7). */
+    loadingWorkerUrl: string;
+    /** Faults project only: answers 503 with Retry-After 30 to everything. */
+    busyWorkerUrl: string;
   }
 }

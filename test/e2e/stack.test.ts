@@ -5,6 +5,7 @@
  */
 import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readFile, stat } from "node:fs/promises";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -14,6 +15,7 @@ import { InferenceSession, Tensor } from "onnxruntime-node";
 import type { Browser, Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifyWebhook } from "../../edge/test/node/webhook-receiver.ts";
 import { ROOT } from "../helpers/processes.ts";
 import { startTestStack } from "../helpers/stack.ts";
 
@@ -379,6 +381,63 @@ describe("the model as ONNX, for clients that run it themselves", () => {
     });
     expect(again.status).toBe(304);
   });
+});
+
+describe("what a tenant can ask of the local stack", () => {
+  it("webhooks signed with the tenant's secret and redelivered with the same id; the job list; erasing an upload", async () => {
+    const { key: secret } = (await (await api("/v1/webhooks/secret")).json()) as { key: string };
+    const received: { id: string; type: string; verified: boolean }[] = [];
+    const receiver = createServer(async (req, res) => {
+      let body = "";
+      for await (const chunk of req) body += chunk;
+      const verified = verifyWebhook(secret, req.headers, body);
+      received.push({ id: String(req.headers["webhook-id"]), type: JSON.parse(body).type, verified });
+      res.writeHead(received.length === 1 ? 503 : 204).end(); // the first delivery fails
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    try {
+      const uploadId = await upload();
+      const port = (receiver.address() as { port: number }).port;
+      const r = await api("/v1/translations", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          upload_id: uploadId,
+          direction: "A2B",
+          webhook: `http://127.0.0.1:${port}/hook`,
+        }),
+      });
+      expect(r.status, await r.clone().text()).toBe(202);
+      const job = await settle(((await r.json()) as Job).id);
+      expect(job.status).toBe("succeeded");
+      // the first retry comes 30 s after the failure (WEBHOOK_RETRY_SCHEDULE_SECONDS)
+      const deadline = Date.now() + 90_000;
+      while (received.length < 2 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(received).toEqual([
+        { id: expect.stringMatching(/^msg_/), type: "translation.completed", verified: true },
+        { id: received[0]?.id, type: "translation.completed", verified: true },
+      ]);
+
+      const newer = (await (await translate(uploadId, "wait=60")).json()) as Job;
+      const list = async (query: string) =>
+        (await (await api(`/v1/translations${query}`)).json()) as {
+          items: Job[];
+          next_cursor: string | null;
+        };
+      const first = await list("?limit=1");
+      expect(first.items.map((j) => j.id)).toEqual([newer.id]);
+      const second = await list(`?limit=1&cursor=${first.next_cursor}`);
+      expect(second.items.map((j) => j.id)).toEqual([job.id]);
+
+      expect((await api(`/v1/uploads/${uploadId}`, { method: "DELETE" })).status).toBe(204);
+      expect((await translate(uploadId)).status).toBe(404);
+      // the Cron Trigger's route, which the stack calls every minute
+      expect((await fetch(`${stack.info.edgeUrl}/__scheduled?cron=*+*+*+*+*`)).status).toBe(200);
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  }, 240_000);
 });
 
 describe("faults across the stack", () => {

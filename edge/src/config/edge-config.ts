@@ -20,6 +20,17 @@ const list = z
       .filter(Boolean),
   );
 
+const secondsList = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      const parts = v.split(",").map((s) => s.trim());
+      if (parts.every((p) => /^\d{1,6}$/.test(p))) return parts.map(Number);
+      ctx.addIssue({ code: "custom", message: "must be comma-separated whole seconds" });
+      return z.NEVER;
+    });
+
 const MIB = 1024 * 1024;
 
 const EdgeVars = z.object({
@@ -44,6 +55,14 @@ const EdgeVars = z.object({
   UPLOAD_URL_TTL_SECONDS: int(600, 1, 3600),
   RESULT_URL_TTL_SECONDS: int(900, 1, 7 * 24 * 3600),
   RETRY_BASE_DELAY_SECONDS: int(2, 0, 3600),
+  RETRY_MAX_DELAY_SECONDS: int(60, 1, 43_200),
+  RETRY_BUDGET_SECONDS: int(900, 0, 7 * 24 * 3600),
+  QUEUED_GRACE_SECONDS: int(600, 1, 24 * 3600),
+  UPLOAD_RETENTION_HOURS: int(168, 1, 10 * 365 * 24),
+  JOB_RETENTION_HOURS: int(168, 1, 10 * 365 * 24),
+  IDEMPOTENCY_KEY_HOURS: int(24, 1, 10 * 365 * 24),
+  WEBHOOK_RETRY_SCHEDULE_SECONDS: secondsList("30,120,600,1800,3600,5400"),
+  WEBHOOK_ALLOW_LOCAL: flag(false),
   RATE_LIMIT_REQUESTS: int(120, 1, 1_000_000),
   ANON_RATE_LIMIT_REQUESTS: int(20, 1, 1_000_000),
   RATE_LIMIT_PERIOD_SECONDS: z.enum(["10", "60"]).default("60").transform(Number),
@@ -64,7 +83,12 @@ export interface EdgeConfig {
   defaultModel: string;
   uploadUrlTtlSeconds: number;
   resultUrlTtlSeconds: number;
-  retryBaseDelaySeconds: number;
+  retry: RetryPolicy;
+  /** How long a queued job's message may be overdue before the sweeper takes it for lost. */
+  queuedGraceSeconds: number;
+  webhooks: { retryScheduleSeconds: number[]; allowLocal: boolean };
+  /** How long the sweeper keeps uploads, finished jobs (with their outputs) and Idempotency-Keys. */
+  retention: { uploadHours: number; jobHours: number; idempotencyKeyHours: number };
   rateLimit: { requests: number; periodSeconds: number };
 }
 
@@ -77,6 +101,13 @@ export interface StorageConfig {
   secretAccessKey: string;
   /** Presigned PUTs carry `If-None-Match: *`, so an upload cannot overwrite an object. */
   conditionalPut: boolean;
+}
+
+/** How failed attempts are retried: exponential backoff with jitter, within a budget from the job's creation. */
+export interface RetryPolicy {
+  baseDelaySeconds: number;
+  maxDelaySeconds: number;
+  budgetSeconds: number;
 }
 
 /** A configuration the edge cannot run with; its message names every wrong variable. */
@@ -134,7 +165,18 @@ function parse(env: Env): EdgeConfig {
     defaultModel: v.DEFAULT_MODEL,
     uploadUrlTtlSeconds: v.UPLOAD_URL_TTL_SECONDS,
     resultUrlTtlSeconds: v.RESULT_URL_TTL_SECONDS,
-    retryBaseDelaySeconds: v.RETRY_BASE_DELAY_SECONDS,
+    retry: {
+      baseDelaySeconds: v.RETRY_BASE_DELAY_SECONDS,
+      maxDelaySeconds: v.RETRY_MAX_DELAY_SECONDS,
+      budgetSeconds: v.RETRY_BUDGET_SECONDS,
+    },
+    queuedGraceSeconds: v.QUEUED_GRACE_SECONDS,
+    webhooks: { retryScheduleSeconds: v.WEBHOOK_RETRY_SCHEDULE_SECONDS, allowLocal: v.WEBHOOK_ALLOW_LOCAL },
+    retention: {
+      uploadHours: v.UPLOAD_RETENTION_HOURS,
+      jobHours: v.JOB_RETENTION_HOURS,
+      idempotencyKeyHours: v.IDEMPOTENCY_KEY_HOURS,
+    },
     rateLimit: { requests: v.RATE_LIMIT_REQUESTS, periodSeconds: v.RATE_LIMIT_PERIOD_SECONDS },
   };
 }

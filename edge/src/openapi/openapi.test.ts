@@ -9,7 +9,7 @@ describe("the API description", () => {
       openapi: string;
       paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> } }>>;
       components: {
-        schemas: Record<string, { properties?: Record<string, { enum?: string[] }> }>;
+        schemas: Record<string, { properties?: Record<string, { enum?: string[]; items?: unknown }> }>;
         securitySchemes: object;
       };
     };
@@ -20,21 +20,36 @@ describe("the API description", () => {
       "/v1/translations",
       "/v1/translations/{id}",
       "/v1/uploads",
+      "/v1/uploads/{id}",
+      "/v1/webhooks/secret",
     ]);
     expect(Object.keys(doc.paths["/v1/translations/{id}"] ?? {}).sort()).toEqual(["delete", "get"]);
+    expect(Object.keys(doc.paths["/v1/translations"] ?? {}).sort()).toEqual(["get", "post"]);
     expect(Object.keys(doc.paths["/v1/translations"]?.post?.requestBody?.content ?? {})).toEqual([
       "application/json",
       "image/png",
       "image/jpeg",
       "image/webp",
     ]);
+    expect(doc.components.schemas.TranslationRequest?.properties?.webhook_events).toMatchObject({
+      items: { enum: ["started", "completed"] },
+    });
     expect(doc.components.schemas.CreateUploadRequest?.properties?.content_type?.enum).toEqual([
       "image/png",
       "image/jpeg",
       "image/webp",
     ]);
     expect(Object.keys(doc.components.schemas)).toEqual(
-      expect.arrayContaining(["TranslationRequest", "TranslationJob", "Upload", "Problem", "ModelList"]),
+      expect.arrayContaining([
+        "TranslationRequest",
+        "TranslationJob",
+        "TranslationList",
+        "WebhookState",
+        "WebhookSecret",
+        "Upload",
+        "Problem",
+        "ModelList",
+      ]),
     );
     expect(doc.components.securitySchemes).toEqual({ apiKey: expect.objectContaining({ scheme: "bearer" }) });
   });

@@ -68,6 +68,7 @@ export const problems = {
   unsupportedMediaType: (detail: string) =>
     p("unsupported-media-type", 415, "Unsupported media type", detail),
   imageRefused: (detail: string) => p("image-refused", 422, "Image refused", detail),
+  webhookRefused: (detail: string) => p("webhook-refused", 422, "Webhook URL refused", detail),
   rateLimited: (retryAfterSeconds: number, headers: Record<string, string>) =>
     p(
       "rate-limited",

@@ -5,13 +5,16 @@
 import { ulid } from "ulid";
 import type { Principal } from "../auth/principal.ts";
 import { edgeConfig } from "../config/edge-config.ts";
+import { problems } from "../problems/api-problem.ts";
 import { outputObjectKeys } from "../storage/object-keys.ts";
 import { objectStore } from "../storage/object-store.ts";
 import type { UploadRecord } from "../uploads/upload-store.ts";
 import { verifyUploadedImage } from "../uploads/verify-upload.ts";
+import { announceJobEvent } from "../webhooks/announce.ts";
+import { webhookUrlRefusal } from "../webhooks/webhook-url.ts";
 import { ANSWER_GRACE_MS } from "../worker-client/worker-client.ts";
 import { replayedJob, requestFingerprint } from "./idempotency.ts";
-import { enqueueJob, retryDelaySeconds } from "./job-queue.ts";
+import { enqueueJob } from "./job-queue.ts";
 import { claimJob, failJob, insertJob, type JobRecord } from "./job-store.ts";
 import { attemptJob } from "./run-job.ts";
 import type { TranslationOptions } from "./schemas.ts";
@@ -52,6 +55,7 @@ export async function createTranslation(
     ? { key: call.idempotencyKey, fingerprint: await requestFingerprint(input.meaning) }
     : undefined;
   try {
+    checkWebhook(env, principal, input.options.webhook);
     const created = await createJob(env, principal, input.upload, input.options, call, idempotency);
     if (created.replayed) await discardReceived(env, input); // the earlier request stored the same image
     return created;
@@ -59,6 +63,14 @@ export async function createTranslation(
     await discardReceived(env, input); // refused, or conflicting: nothing refers to the image received
     throw error;
   }
+}
+
+/** Refuses (before any work) a webhook the tenant may not have, or one aimed where webhooks may not go. */
+function checkWebhook(env: Env, principal: Principal, url: string | undefined): void {
+  if (url === undefined) return;
+  if (principal.anonymous) throw problems.forbidden("webhooks need an API key");
+  const refusal = webhookUrlRefusal(url, { allowLocal: edgeConfig(env).webhooks.allowLocal });
+  if (refusal) throw problems.webhookRefused(refusal);
 }
 
 async function createJob(
@@ -70,7 +82,14 @@ async function createJob(
   idempotency: { key: string; fingerprint: string } | undefined,
 ): Promise<CreatedTranslation> {
   if (idempotency) {
-    const earlier = await replayedJob(env.DB, principal.tenant, idempotency.key, idempotency.fingerprint);
+    const ttlMs = edgeConfig(env).retention.idempotencyKeyHours * 3600_000;
+    const earlier = await replayedJob(
+      env.DB,
+      principal.tenant,
+      idempotency.key,
+      idempotency.fingerprint,
+      ttlMs,
+    );
     if (earlier) return { job: earlier, replayed: true };
   }
   const config = edgeConfig(env);
@@ -125,6 +144,9 @@ export function newJobRecord(
     created_at: now.toISOString(),
     started_at: null,
     completed_at: null,
+    due_at: now.toISOString(),
+    webhook_url: options.webhook ?? null,
+    webhook_events: options.webhook ? options.webhook_events.join(",") : null,
   };
 }
 
@@ -135,14 +157,7 @@ async function runWhileWaiting(env: Env, job: JobRecord, remainingMs: number): P
   // The worker's deadline leaves it time to say 504 before the client's wait is over.
   const outcome = await attemptJob(env, claimed, { timeoutMs: remainingMs - ANSWER_GRACE_MS });
   if (outcome.kind === "gone") return job;
-  if (outcome.kind === "retry") {
-    const base = edgeConfig(env).retryBaseDelaySeconds;
-    await enqueueOrFail(
-      env,
-      outcome.job,
-      retryDelaySeconds(outcome.job.attempts, base, outcome.retryAfterSeconds),
-    );
-  }
+  if (outcome.kind === "retry") await enqueueOrFail(env, outcome.job, outcome.delaySeconds);
   return outcome.job;
 }
 
@@ -150,11 +165,12 @@ async function enqueueOrFail(env: Env, job: JobRecord, delaySeconds = 0): Promis
   try {
     await enqueueJob(env, job, delaySeconds);
   } catch (error) {
-    await failJob(env.DB, job.id, {
+    const failed = await failJob(env.DB, job.id, {
       type: "https://ugatit.dev/problems/queue-unavailable",
       title: "Could not queue the translation",
       detail: "the job queue refused the job; retry the request",
     });
+    if (failed) await announceJobEvent(env, failed, "completed");
     throw error;
   }
 }

@@ -1,10 +1,14 @@
 /**
  * @module Asynchronous jobs through the Cloudflare Queue: the consumer calls the worker, retries what may
- * succeed later with exponential backoff, and the dead-letter consumer fails what never did.
+ * succeed later with backoff (see retry-policy.ts), and the dead-letter consumer fails what never did.
  */
 import { edgeConfig } from "../config/edge-config.ts";
+import { log } from "../observability/log.ts";
+import { announceJobEvent } from "../webhooks/announce.ts";
 import type { WorkerFailure } from "../worker-client/worker-client.ts";
 import { claimJob, failJob, findJobById, type JobRecord } from "./job-store.ts";
+import { MAX_WAIT_SECONDS } from "./prefer.ts";
+import { gaveUp } from "./retry-policy.ts";
 import { attemptJob } from "./run-job.ts";
 
 export interface JobMessage {
@@ -12,18 +16,12 @@ export interface JobMessage {
   request_id: string;
 }
 
-/** The longest the consumer waits between two attempts. */
-const MAX_RETRY_DELAY_SECONDS = 600;
-
-/** Seconds before attempt `attempts + 1`: base × 2^(attempts − 1), at least what the worker asked for. */
-export function retryDelaySeconds(attempts: number, baseSeconds: number, retryAfterSeconds = 0): number {
-  const backoff = baseSeconds * 2 ** Math.max(0, attempts - 1);
-  return Math.min(MAX_RETRY_DELAY_SECONDS, Math.max(backoff, retryAfterSeconds));
-}
-
-/** How long a running job may stay silent before another consumer may take it over. */
+/**
+ * How long a running job may stay silent before it counts as abandoned: the longest a worker call may
+ * take (asynchronous or synchronous), and a margin.
+ */
 export function leaseMs(env: Env): number {
-  return edgeConfig(env).worker.timeoutMs + 30_000;
+  return Math.max(edgeConfig(env).worker.timeoutMs, MAX_WAIT_SECONDS * 1000) + 30_000;
 }
 
 export async function enqueueJob(env: Env, job: JobRecord, delaySeconds = 0): Promise<void> {
@@ -63,12 +61,7 @@ async function attemptMessage(message: Message<JobMessage>, env: Env): Promise<v
       : {}),
   });
   if (outcome.kind === "retry") {
-    const delaySeconds = retryDelaySeconds(
-      job.attempts,
-      edgeConfig(env).retryBaseDelaySeconds,
-      outcome.retryAfterSeconds,
-    );
-    message.retry({ delaySeconds });
+    message.retry({ delaySeconds: outcome.delaySeconds });
   } else {
     message.ack();
   }
@@ -79,17 +72,12 @@ async function failDeadLetter(message: Message<JobMessage>, env: Env): Promise<v
   const job = await findJobById(env.DB, id);
   if (job) {
     const last = job.last_error ? (JSON.parse(job.last_error) as WorkerFailure) : undefined;
-    const error: WorkerFailure = {
-      type: last?.type ?? "https://ugatit.dev/problems/worker-unavailable",
-      title: "Translation failed after retries",
-      detail: `gave up after ${job.attempts} attempt${job.attempts === 1 ? "" : "s"}${last ? `; the last: ${last.detail}` : ""}`,
-    };
-    if (await failJob(env.DB, id, error))
+    const error = gaveUp(job, last);
+    const failed = await failJob(env.DB, id, error);
+    if (failed) {
       log("error", "job dead-lettered", { job_id: id, request_id: requestId, error });
+      await announceJobEvent(env, failed, "completed");
+    }
   }
   message.ack();
-}
-
-function log(level: "info" | "warn" | "error", msg: string, fields: Record<string, unknown>): void {
-  console[level === "info" ? "log" : level](JSON.stringify({ level, msg, ...fields }));
 }

@@ -33,6 +33,11 @@ export interface JobRecord {
   created_at: string;
   started_at: string | null;
   completed_at: string | null;
+  /** When a message for this queued job is due at the consumer; null before the migration added it. */
+  due_at: string | null;
+  webhook_url: string | null;
+  /** Comma-separated {@link WebhookEvent}s. */
+  webhook_events: string | null;
 }
 
 const COLUMNS: (keyof JobRecord)[] = [
@@ -59,6 +64,9 @@ const COLUMNS: (keyof JobRecord)[] = [
   "created_at",
   "started_at",
   "completed_at",
+  "due_at",
+  "webhook_url",
+  "webhook_events",
 ];
 
 export interface IdempotencyRecord {
@@ -163,14 +171,37 @@ export function failJob(
     .first<JobRecord>();
 }
 
-/** Back to queued after a failure worth retrying, remembering it. */
-export function requeueJob(db: D1Database, id: string, error: WorkerFailure): Promise<JobRecord | null> {
+/** Back to queued after a failure worth retrying, remembering it; its next message is due at `dueAt`. */
+export function requeueJob(
+  db: D1Database,
+  id: string,
+  error: WorkerFailure,
+  dueAt: Date,
+): Promise<JobRecord | null> {
   return db
     .prepare(
-      `UPDATE jobs SET status = 'queued', last_error = ? WHERE id = ? AND status = 'running' RETURNING *`,
+      `UPDATE jobs SET status = 'queued', last_error = ?, due_at = ?
+       WHERE id = ? AND status = 'running' RETURNING *`,
     )
-    .bind(JSON.stringify(error), id)
+    .bind(JSON.stringify(error), dueAt.toISOString(), id)
     .first<JobRecord>();
+}
+
+/**
+ * The tenant's jobs, newest first (ids are ULIDs, so id order is creation order), from just below `before`.
+ */
+export async function listJobs(
+  db: D1Database,
+  tenant: string,
+  limit: number,
+  before?: string,
+): Promise<JobRecord[]> {
+  const statement = before
+    ? db
+        .prepare("SELECT * FROM jobs WHERE tenant = ? AND id < ? ORDER BY id DESC LIMIT ?")
+        .bind(tenant, before, limit)
+    : db.prepare("SELECT * FROM jobs WHERE tenant = ? ORDER BY id DESC LIMIT ?").bind(tenant, limit);
+  return (await statement.all<JobRecord>()).results;
 }
 
 /** Cancels the tenant's job if it is still queued; null otherwise. */
@@ -189,10 +220,11 @@ export function cancelJob(
     .first<JobRecord>();
 }
 
-/** Forgets a finished job, and the idempotency keys that pointed at it. */
+/** Forgets a finished job, the idempotency keys that pointed at it and its webhook deliveries. */
 export async function deleteJob(db: D1Database, tenant: string, id: string): Promise<void> {
   await db.batch([
     db.prepare("DELETE FROM idempotency_keys WHERE tenant = ? AND job_id = ?").bind(tenant, id),
+    db.prepare("DELETE FROM webhook_deliveries WHERE tenant = ? AND job_id = ?").bind(tenant, id),
     db
       .prepare(
         "DELETE FROM jobs WHERE tenant = ? AND id = ? AND status IN ('succeeded', 'failed', 'canceled')",
@@ -201,6 +233,76 @@ export async function deleteJob(db: D1Database, tenant: string, id: string): Pro
   ]);
 }
 
+/** The objects the worker wrote for the job. */
+export function outputKeys(job: JobRecord): string[] {
+  return [job.image_key, job.heatmap_key].filter((k): k is string => k !== null);
+}
+
+/** Finished jobs completed before `before`, oldest first. */
+export async function findExpiredJobs(db: D1Database, before: Date, limit: number): Promise<JobRecord[]> {
+  return (
+    await db
+      .prepare(
+        `SELECT * FROM jobs WHERE status IN ('succeeded', 'failed', 'canceled') AND completed_at < ?
+         ORDER BY completed_at LIMIT ?`,
+      )
+      .bind(before.toISOString(), limit)
+      .all<JobRecord>()
+  ).results;
+}
+
 export function isFinished(job: JobRecord): boolean {
   return job.status === "succeeded" || job.status === "failed" || job.status === "canceled";
+}
+
+/** When unfinished jobs count as stuck: running since before `leaseBefore`, or queued and due before `dueBefore`. */
+export interface StuckCutoffs {
+  leaseBefore: Date;
+  dueBefore: Date;
+}
+
+const STUCK = `((status = 'running' AND started_at < ?1) OR (status = 'queued' AND COALESCE(due_at, created_at) < ?2))`;
+
+const cutoffs = (c: StuckCutoffs) => [c.leaseBefore.toISOString(), c.dueBefore.toISOString()];
+
+/** Jobs whose runner went silent past its lease, or whose queue message never arrived, oldest first. */
+export async function findStuckJobs(db: D1Database, c: StuckCutoffs, limit: number): Promise<JobRecord[]> {
+  return (
+    await db
+      .prepare(`SELECT * FROM jobs WHERE ${STUCK} ORDER BY id LIMIT ?3`)
+      .bind(...cutoffs(c), limit)
+      .all<JobRecord>()
+  ).results;
+}
+
+/** Queues a job that is still stuck again, remembering why; its message is due at `dueAt`. */
+export function requeueStuckJob(
+  db: D1Database,
+  id: string,
+  c: StuckCutoffs,
+  reason: WorkerFailure,
+  dueAt: Date,
+): Promise<JobRecord | null> {
+  return db
+    .prepare(
+      `UPDATE jobs SET status = 'queued', last_error = ?3, due_at = ?4 WHERE id = ?5 AND ${STUCK} RETURNING *`,
+    )
+    .bind(...cutoffs(c), JSON.stringify(reason), dueAt.toISOString(), id)
+    .first<JobRecord>();
+}
+
+/** Fails a job that is still stuck. */
+export function failStuckJob(
+  db: D1Database,
+  id: string,
+  c: StuckCutoffs,
+  error: WorkerFailure,
+  now: Date,
+): Promise<JobRecord | null> {
+  return db
+    .prepare(
+      `UPDATE jobs SET status = 'failed', error = ?3, completed_at = ?4 WHERE id = ?5 AND ${STUCK} RETURNING *`,
+    )
+    .bind(...cutoffs(c), JSON.stringify(error), now.toISOString(), id)
+    .first<JobRecord>();
 }

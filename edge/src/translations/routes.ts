@@ -1,4 +1,4 @@
-/** @module POST /v1/translations, GET and DELETE /v1/translations/{id}. */
+/** @module POST and GET /v1/translations, GET and DELETE /v1/translations/{id}. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireScope } from "../auth/authenticate.ts";
 import { createRouter } from "../context.ts";
@@ -10,8 +10,17 @@ import { createTranslation } from "./create-translation.ts";
 import { deleteTranslation } from "./delete-translation.ts";
 import { findJob, isFinished } from "./job-store.ts";
 import { jobView } from "./job-view.ts";
+import { listTranslations } from "./list-translations.ts";
 import { preferredWaitSeconds } from "./prefer.ts";
-import { JobIdParams, TranslationJob, TranslationQueryParams, TranslationRequest } from "./schemas.ts";
+import {
+  DeleteTranslationQuery,
+  JobIdParams,
+  ListTranslationsQuery,
+  TranslationJob,
+  TranslationList,
+  TranslationQueryParams,
+  TranslationRequest,
+} from "./schemas.ts";
 import { bodyImageInput, namedUploadInput, type TranslationInput } from "./translation-input.ts";
 
 const jobContent = { "application/json": { schema: TranslationJob } };
@@ -57,6 +66,22 @@ const createTranslationRoute = createRoute({
   },
 });
 
+const listTranslationsRoute = createRoute({
+  method: "get",
+  path: "/v1/translations",
+  tags: ["Translations"],
+  summary: "The tenant's translation jobs, newest first",
+  description:
+    "A page of at most `limit` jobs; pass `next_cursor` as `cursor` for the next, until it is null.",
+  security: API_KEY_SECURITY,
+  middleware: [requireScope("read")] as const,
+  request: { query: ListTranslationsQuery },
+  responses: {
+    200: { description: "A page of jobs", content: { "application/json": { schema: TranslationList } } },
+    ...problemResponses(400, 403),
+  },
+});
+
 const getTranslationRoute = createRoute({
   method: "get",
   path: "/v1/translations/{id}",
@@ -73,9 +98,13 @@ const deleteTranslationRoute = createRoute({
   path: "/v1/translations/{id}",
   tags: ["Translations"],
   summary: "Cancel a queued job, or delete a finished one and its outputs",
+  description:
+    "With `delete_input=true` the job's uploaded image is erased too (as DELETE /v1/uploads/{id}), " +
+    "whichever other translations used it. Finished jobs and their outputs are deleted anyway after " +
+    "JOB_RETENTION_HOURS (7 days by default).",
   security: API_KEY_SECURITY,
   middleware: [requireScope("write")] as const,
-  request: { params: JobIdParams },
+  request: { params: JobIdParams, query: DeleteTranslationQuery },
   responses: {
     200: { description: "The queued job, now canceled", content: jobContent },
     204: { description: "The finished job and its outputs are deleted" },
@@ -110,6 +139,10 @@ export const translationsRoutes = createRouter()
     c.header("Retry-After", "1");
     return c.json(await jobView(c.env, job), 202);
   })
+  .openapi(listTranslationsRoute, async (c) => {
+    const { limit, cursor } = c.req.valid("query");
+    return c.json(await listTranslations(c.env, c.get("principal").tenant, { limit, cursor }), 200);
+  })
   .openapi(getTranslationRoute, async (c) => {
     const { id } = c.req.valid("param");
     const job = await findJob(c.env.DB, c.get("principal").tenant, id);
@@ -118,7 +151,8 @@ export const translationsRoutes = createRouter()
   })
   .openapi(deleteTranslationRoute, async (c) => {
     const { id } = c.req.valid("param");
-    const canceled = await deleteTranslation(c.env, c.get("principal").tenant, id);
+    const { delete_input: deleteInput } = c.req.valid("query");
+    const canceled = await deleteTranslation(c.env, c.get("principal").tenant, id, { deleteInput });
     if (canceled) return c.json(await jobView(c.env, canceled), 200);
     return c.body(null, 204);
   });

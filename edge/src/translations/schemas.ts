@@ -9,6 +9,7 @@ import {
   OutputFormat,
   ResizePolicy,
 } from "@ugatit/contracts/protocol";
+import { WebhookEvent, WebhookState } from "../webhooks/schemas.ts";
 
 export const OutputKind = z.enum(["image", "heatmap"]);
 
@@ -17,6 +18,11 @@ const outputs = z
   .min(1)
   .refine((o) => o.includes("image"), "outputs must include image")
   .transform((o) => [...new Set(o)].sort());
+
+const webhookEvents = z
+  .array(WebhookEvent)
+  .min(1)
+  .transform((e) => [...new Set(e)].sort());
 
 // The shared schemas may exist before @hono/zod-openapi adds .openapi(): describe them with zod's .meta().
 const fields = {
@@ -41,6 +47,19 @@ const fields = {
     description:
       "crop: the translated frame at the model's size; paste: the whole photo back at its size, the translation blended in at the framing box",
   }),
+  webhook: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .optional()
+    .openapi({
+      description:
+        "Where to POST the job's events, signed as Standard Webhooks specify (see GET /v1/webhooks/secret). " +
+        "https to a public address (under `npm start`, http://127.0.0.1 and localhost too)",
+      example: "https://example.com/hooks/ugatit",
+    }),
+  webhook_events: webhookEvents.default(["completed"]).openapi({
+    description: "started: the first attempt began; completed: the job ended (succeeded, failed or canceled)",
+  }),
 };
 
 export const TranslationRequest = z
@@ -60,6 +79,12 @@ export const TranslationQuery = z.object({
     .pipe(outputs)
     .default(["heatmap", "image"])
     .openapi({ description: "Comma-separated: image, or image,heatmap", example: "image,heatmap" }),
+  webhook_events: z
+    .string()
+    .transform((s) => s.split(","))
+    .pipe(webhookEvents)
+    .default(["completed"])
+    .openapi({ description: "Comma-separated: started, completed", example: "started,completed" }),
 });
 export type TranslationOptions = Omit<TranslationRequest, "upload_id">;
 
@@ -105,9 +130,47 @@ export const TranslationJob = z
       })
       .nullable(),
     error: JobError.nullable(),
+    webhook: WebhookState.nullable().openapi({
+      description: "The job's webhook and its deliveries, if it has one",
+    }),
   })
   .openapi("TranslationJob");
 export type TranslationJob = z.infer<typeof TranslationJob>;
+
+export const TranslationList = z
+  .object({
+    items: z.array(TranslationJob).openapi({ description: "Newest first" }),
+    next_cursor: z
+      .string()
+      .nullable()
+      .openapi({ description: "Pass as `cursor` for the next page; null on the last" }),
+  })
+  .openapi("TranslationList");
+export type TranslationList = z.infer<typeof TranslationList>;
+
+export const ListTranslationsQuery = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(20)
+    .openapi({ description: "At most 100", example: 20 }),
+  cursor: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ description: "The `next_cursor` of the previous page" }),
+});
+
+export const DeleteTranslationQuery = z.object({
+  delete_input: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true")
+    .openapi({ description: "Erase the job's uploaded image too", example: "true" }),
+});
 
 export const JobIdParams = z.object({
   id: z

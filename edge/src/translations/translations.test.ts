@@ -59,6 +59,7 @@ describe("synchronous translations (Prefer: wait=N)", () => {
         "output",
         "started_at",
         "status",
+        "webhook",
       ].sort(),
     );
     expect(job.output?.cam_logit[0]).toBeCloseTo(PARITY_CAM_LOGIT[0] as number, 4);
@@ -224,7 +225,14 @@ describe("GET and DELETE /v1/translations/{id}", () => {
     const job = newJobRecord(
       tenant,
       record!,
-      { direction: "A2B", outputs: ["image"], format: "png", resize: "fit", compose: "crop" },
+      {
+        direction: "A2B",
+        outputs: ["image"],
+        format: "png",
+        resize: "fit",
+        compose: "crop",
+        webhook_events: ["completed"],
+      },
       {
         defaultModel: "light@1",
         requestId: "test",

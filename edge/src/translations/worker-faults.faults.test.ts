@@ -96,7 +96,14 @@ describe("the queue consumer, one delivery at a time", () => {
     const job = newJobRecord(
       tenant,
       record!,
-      { direction: "A2B", outputs: ["image"], format: "png", resize: "fit", compose: "crop" },
+      {
+        direction: "A2B",
+        outputs: ["image"],
+        format: "png",
+        resize: "fit",
+        compose: "crop",
+        webhook_events: ["completed"],
+      },
       {
         defaultModel: "light@1",
         requestId: "consumer-test",
@@ -142,7 +149,10 @@ describe("the queue consumer, one delivery at a time", () => {
       for (const attempt of [1, 2, 3]) {
         const result = await deliver("ugatit-jobs", job, attempt, overrides());
         expect(result.retryMessages).toEqual([{ msgId: `m${attempt}` }]);
-        expect(result.retriedWith).toEqual([{ delaySeconds: 2 ** (attempt - 1) }]); // RETRY_BASE_DELAY_SECONDS 1
+        // RETRY_BASE_DELAY_SECONDS 1: 2^(attempt − 1) s, of which up to half is taken off at random
+        const [delay] = result.retriedWith.map((o) => o?.delaySeconds ?? 0);
+        expect(delay).toBeLessThanOrEqual(2 ** (attempt - 1));
+        expect(delay).toBeGreaterThanOrEqual(Math.ceil(2 ** (attempt - 2)));
         const row = await findJobById(env.DB, job.id);
         expect(row).toMatchObject({ status: "queued", attempts: attempt, error: null });
         expect(row?.last_error).toMatch(reason);
@@ -155,4 +165,43 @@ describe("the queue consumer, one delivery at a time", () => {
       expect(JSON.parse(failed?.error ?? "{}").detail).toMatch(reason);
     },
   );
+
+  it("retries a worker still loading its models (404 unknown model, /readyz 503) after its Retry-After", async () => {
+    const job = await queuedJob();
+    const result = await deliver("ugatit-jobs", job, 1, { WORKER_URL: inject("loadingWorkerUrl") });
+    expect(result.retryMessages).toEqual([{ msgId: "m1" }]);
+    expect(result.retriedWith).toEqual([{ delaySeconds: 7 }]);
+    const row = await findJobById(env.DB, job.id);
+    expect(row).toMatchObject({ status: "queued", attempts: 1, error: null });
+    expect(JSON.parse(row?.last_error ?? "{}")).toMatchObject({
+      type: "https://ugatit.dev/problems/worker-loading",
+      detail: "the GPU worker is still loading its models",
+    });
+    expect(Date.parse(row?.due_at ?? "") - Date.now()).toBeGreaterThan(5_000);
+  });
+
+  it("waits as long as a full worker's Retry-After asks, past the usual backoff", async () => {
+    const job = await queuedJob();
+    const result = await deliver("ugatit-jobs", job, 1, { WORKER_URL: inject("busyWorkerUrl") });
+    expect(result.retriedWith).toEqual([{ delaySeconds: 30 }]);
+    expect(await findJobById(env.DB, job.id)).toMatchObject({ status: "queued", attempts: 1 });
+  });
+
+  it("fails the job, saying why, once it is older than the retry budget", async () => {
+    const job = await queuedJob();
+    const hourAgo = new Date(Date.now() - 3600_000).toISOString();
+    await env.DB.prepare("UPDATE jobs SET created_at = ? WHERE id = ?").bind(hourAgo, job.id).run();
+    const result = await deliver("ugatit-jobs", job, 1, {
+      WORKER_URL: inject("loadingWorkerUrl"),
+      RETRY_BUDGET_SECONDS: "600",
+    });
+    expect(result.explicitAcks).toEqual(["m1"]);
+    const row = await findJobById(env.DB, job.id);
+    expect(row?.status).toBe("failed");
+    expect(JSON.parse(row?.error ?? "{}")).toEqual({
+      type: "https://ugatit.dev/problems/worker-loading",
+      title: "Translation failed after retries",
+      detail: "gave up after 1 attempt; the last: the GPU worker is still loading its models",
+    });
+  });
 });

@@ -1,4 +1,4 @@
-/** @module Request and response bodies of POST /v1/uploads. */
+/** @module Request and response bodies of /v1/uploads. */
 import { z } from "@hono/zod-openapi";
 
 export const IMAGE_CONTENT_TYPES = ["image/png", "image/jpeg", "image/webp"] as const;
@@ -28,3 +28,11 @@ export const Upload = z
   })
   .openapi("Upload");
 export type Upload = z.infer<typeof Upload>;
+
+export const UploadIdParams = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" }, example: "01JD7Y2W8V3K9Q4R5S6T7U8V9W" }),
+});

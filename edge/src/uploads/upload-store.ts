@@ -31,3 +31,21 @@ export function findUpload(db: D1Database, tenant: string, id: string): Promise<
 export async function deleteUpload(db: D1Database, tenant: string, id: string): Promise<void> {
   await db.prepare("DELETE FROM uploads WHERE tenant = ? AND id = ?").bind(tenant, id).run();
 }
+
+/** Uploads created before `before` that no queued or running job still needs, oldest first. */
+export async function findExpiredUploads(
+  db: D1Database,
+  before: Date,
+  limit: number,
+): Promise<UploadRecord[]> {
+  return (
+    await db
+      .prepare(
+        `SELECT * FROM uploads u WHERE u.created_at < ? AND NOT EXISTS (
+           SELECT 1 FROM jobs j WHERE j.upload_id = u.id AND j.tenant = u.tenant AND j.status IN ('queued', 'running'))
+         ORDER BY u.created_at LIMIT ?`,
+      )
+      .bind(before.toISOString(), limit)
+      .all<UploadRecord>()
+  ).results;
+}

@@ -203,7 +203,41 @@ export async function inferOnWorker(
   options: { requestId: string; timeoutMs: number },
 ): Promise<InferResponse> {
   const body = InferRequest.parse({ ...request, timeout_ms: options.timeoutMs });
-  return parsed(InferResponse, await callWorker(worker, "POST", "/v1/infer", { ...options, body }));
+  try {
+    return parsed(InferResponse, await callWorker(worker, "POST", "/v1/infer", { ...options, body }));
+  } catch (error) {
+    if (error instanceof WorkerCallError && error.answer?.type?.endsWith("/unknown-model"))
+      throw (await stillLoading(worker, options.requestId)) ?? error;
+    throw error;
+  }
+}
+
+/**
+ * A worker that has not loaded its models yet knows none of them: its /readyz says whether "no such model"
+ * is final, or a retryable error (with the Retry-After /readyz gave) until the load is over.
+ */
+async function stillLoading(worker: WorkerConfig, requestId: string): Promise<WorkerCallError | undefined> {
+  let ready: Response;
+  try {
+    ready = await fetch(`${worker.url}/readyz`, {
+      headers: { "x-request-id": requestId },
+      signal: AbortSignal.timeout(5_000),
+    });
+    await ready.body?.cancel();
+  } catch {
+    // restarting, most likely: worth another attempt
+    return new WorkerCallError(
+      failure("worker-unreachable", "Inference worker unreachable", "the GPU worker stopped answering"),
+      true,
+    );
+  }
+  if (ready.ok) return undefined;
+  const retryAfter = Number(ready.headers.get("retry-after"));
+  return new WorkerCallError(
+    failure("worker-loading", "Inference worker loading", "the GPU worker is still loading its models"),
+    true,
+    Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+  );
 }
 
 export async function listWorkerModels(

@@ -1,10 +1,19 @@
 /**
  * @module Starts the faulty surroundings of the `edge-faults` test project, for real: a worker whose storage
  * is gone (every inference answers 503), a worker slower than the edge's deadline, a port where nothing
- * listens and a server that never answers.
+ * listens, a server that never answers, and servers answering as a loading or a full worker does.
  */
 import type { TestProject } from "vitest/node";
-import { hungServer, Services, storageOf, testImages, unusedUrl, WORKER_SECRET } from "./services.ts";
+import {
+  busyWorker,
+  hungServer,
+  loadingWorker,
+  Services,
+  storageOf,
+  testImages,
+  unusedUrl,
+  WORKER_SECRET,
+} from "./services.ts";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const services = new Services();
@@ -22,6 +31,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide("slowWorkerUrl", slow.url);
     project.provide("downWorkerUrl", await unusedUrl());
     project.provide("hungWorkerUrl", await hungServer(services));
+    project.provide("loadingWorkerUrl", await loadingWorker(services, 7));
+    project.provide("busyWorkerUrl", await busyWorker(services, 30));
     project.provide("images", await testImages());
   } catch (error) {
     await services.stopAll();

@@ -1,6 +1,7 @@
-/** @module Starts S3 and a healthy worker for the `edge` test project. */
+/** @module Starts S3, a healthy worker and a webhook receiver for the `edge` test project. */
 import type { TestProject } from "vitest/node";
 import { logServer, Services, storageOf, testImages, WORKER_SECRET } from "./services.ts";
+import { webhookReceiver } from "./webhook-receiver.ts";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const services = new Services();
@@ -12,6 +13,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide("workerUrl", worker.url);
     project.provide("workerLogsUrl", await logServer(services, worker.logs));
     project.provide("images", await testImages());
+    project.provide("webhookReceiverUrl", await webhookReceiver(services));
   } catch (error) {
     await services.stopAll();
     throw error;

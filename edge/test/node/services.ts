@@ -83,6 +83,42 @@ export async function hungServer(services: Services): Promise<string> {
   return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 }
 
+/**
+ * A worker as it is while it loads its models: it already listens, knows no model yet (404 unknown-model,
+ * as `ugatit serve` answers then) and says so on /readyz (503 with Retry-After).
+ */
+export async function loadingWorker(services: Services, retryAfterSeconds: number): Promise<string> {
+  return problemServer(services, (path) =>
+    path === "/readyz"
+      ? [503, "not-ready", "models are still loading", { "retry-after": String(retryAfterSeconds) }]
+      : [404, "unknown-model", "no model light@1; this worker has none", {}],
+  );
+}
+
+/** A worker at capacity or draining: 503 with Retry-After to everything. */
+export async function busyWorker(services: Services, retryAfterSeconds: number): Promise<string> {
+  return problemServer(services, () => [
+    503,
+    "queue-full",
+    "the worker is at capacity; retry later",
+    { "retry-after": String(retryAfterSeconds) },
+  ]);
+}
+
+type ProblemAnswer = [status: number, slug: string, detail: string, headers: Record<string, string>];
+
+async function problemServer(services: Services, answer: (path: string) => ProblemAnswer): Promise<string> {
+  const server = createHttpServer((req, res) => {
+    const [status, slug, detail, headers] = answer(new URL(req.url ?? "/", "http://x").pathname);
+    req.resume();
+    res.writeHead(status, { "content-type": "application/problem+json", ...headers });
+    res.end(JSON.stringify({ type: `https://ugatit.dev/problems/${slug}`, title: slug, status, detail }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  services.onStop(() => new Promise((resolve) => server.close(resolve)));
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+}
+
 /** Serves the worker's log lines over HTTP, so tests inside workerd can see what the worker was told. */
 export async function logServer(services: Services, logs: () => string): Promise<string> {
   const server = createHttpServer((_, res) => res.end(logs()));

@@ -40,6 +40,7 @@ describe("TranslationFailedError", () => {
       started_at: null,
       completed_at: null,
       output: null,
+      webhook: null,
       error: {
         type: "https://ugatit.dev/problems/image-refused",
         title: "Image refused",

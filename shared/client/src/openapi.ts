@@ -101,7 +101,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/translations": {
+    "/v1/uploads/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -109,6 +109,145 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Erase an uploaded image
+         * @description Deletes the image from storage and forgets the upload: translating it afterwards answers 404. A job still queued for it fails (its input is gone); finished translations and their outputs stay until deleted. Uploads are erased anyway after UPLOAD_RETENTION_HOURS (7 days by default).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Erased */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No API key, or a malformed, unknown or revoked one */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The API key lacks the scope this needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource for this tenant */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/translations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tenant's translation jobs, newest first
+         * @description A page of at most `limit` jobs; pass `next_cursor` as `cursor` for the next, until it is null.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description At most 100 */
+                    limit?: number;
+                    /** @description The `next_cursor` of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of jobs */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TranslationList"];
+                    };
+                };
+                /** @description The request is malformed or a field is invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No API key, or a malformed, unknown or revoked one */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The API key lacks the scope this needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         put?: never;
         /**
          * Translate an image
@@ -131,6 +270,10 @@ export interface paths {
                     framing?: "fit" | "center" | "face";
                     /** @description crop: the translated frame at the model's size; paste: the whole photo back at its size, the translation blended in at the framing box */
                     compose?: "crop" | "paste";
+                    /** @description Where to POST the job's events, signed as Standard Webhooks specify (see GET /v1/webhooks/secret). https to a public address (under `npm start`, http://127.0.0.1 and localhost too) */
+                    webhook?: string;
+                    /** @description Comma-separated: started, completed */
+                    webhook_events?: string;
                 };
                 header?: {
                     /** @description The same key and body give the same job; the same key with another body, 409 */
@@ -325,10 +468,16 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Cancel a queued job, or delete a finished one and its outputs */
+        /**
+         * Cancel a queued job, or delete a finished one and its outputs
+         * @description With `delete_input=true` the job's uploaded image is erased too (as DELETE /v1/uploads/{id}), whichever other translations used it. Finished jobs and their outputs are deleted anyway after JOB_RETENTION_HOURS (7 days by default).
+         */
         delete: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Erase the job's uploaded image too */
+                    delete_input?: "true" | "false";
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -601,6 +750,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tenant's webhook signing secret
+         * @description Webhooks are signed as Standard Webhooks specify: `webhook-signature: v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">`, keyed with the base64-decoded part after `whsec_`. Created on first use; the same for every key of the tenant. It signs as well as verifies, so it takes the write scope, and an API key: the anonymous tier has no webhooks.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The secret */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookSecret"];
+                    };
+                };
+                /** @description No API key, or a malformed, unknown or revoked one */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The API key lacks the scope this needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit reached; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -709,12 +924,38 @@ export interface components {
                 ];
             } | null;
             error: components["schemas"]["TranslationError"];
+            webhook: components["schemas"]["WebhookState"];
         };
         TranslationError: {
             type: string;
             title: string;
             detail: string;
         } | null;
+        /** @description The job's webhook and its deliveries, if it has one */
+        WebhookState: {
+            /** Format: uri */
+            url: string;
+            events: ("started" | "completed")[];
+            deliveries: components["schemas"]["WebhookDelivery"][];
+        } | null;
+        WebhookDelivery: {
+            /** @description The webhook-id header: the same on every attempt of this event */
+            id: string;
+            /** @enum {string} */
+            type: "translation.started" | "translation.completed";
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed";
+            attempts: number;
+            /** @description What the last failed attempt met */
+            last_error: string | null;
+            /**
+             * Format: date-time
+             * @description While pending: the next attempt
+             */
+            next_attempt_at: string | null;
+            /** Format: date-time */
+            delivered_at: string | null;
+        };
         TranslationRequest: {
             /** @description From POST /v1/uploads */
             upload_id: string;
@@ -759,6 +1000,25 @@ export interface components {
              * @enum {string}
              */
             compose?: "crop" | "paste";
+            /**
+             * Format: uri
+             * @description Where to POST the job's events, signed as Standard Webhooks specify (see GET /v1/webhooks/secret). https to a public address (under `npm start`, http://127.0.0.1 and localhost too)
+             * @example https://example.com/hooks/ugatit
+             */
+            webhook?: string;
+            /**
+             * @description started: the first attempt began; completed: the job ended (succeeded, failed or canceled)
+             * @default [
+             *       "completed"
+             *     ]
+             */
+            webhook_events?: ("started" | "completed")[];
+        };
+        TranslationList: {
+            /** @description Newest first */
+            items: components["schemas"]["TranslationJob"][];
+            /** @description Pass as `cursor` for the next page; null on the last */
+            next_cursor: string | null;
         };
         ModelList: {
             models: components["schemas"]["Model"][];
@@ -785,6 +1045,13 @@ export interface components {
              * @enum {string}
              */
             framing: "fit" | "center" | "face";
+        };
+        WebhookSecret: {
+            /**
+             * @description The tenant's signing secret: whsec_ and the base64 of the HMAC-SHA256 key
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            key: string;
         };
     };
     responses: never;

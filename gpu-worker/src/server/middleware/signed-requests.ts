@@ -3,6 +3,7 @@
  * a final 4xx the edge would pass on), then every request must carry a fresh signature.
  */
 import {
+  NONCE_HEADER,
   type ReplayGuard,
   SIGNATURE_HEADER,
   SignatureError,
@@ -26,6 +27,7 @@ export function signedRequests(deps: { secret: string; replays: ReplayGuard; sta
           method: c.req.method,
           path: c.req.path,
           timestamp: c.req.header(TIMESTAMP_HEADER),
+          nonce: c.req.header(NONCE_HEADER),
           signature: c.req.header(SIGNATURE_HEADER),
           body,
         },
