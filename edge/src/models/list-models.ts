@@ -1,6 +1,6 @@
 /** @module GET /v1/models: what the GPU worker serves, and which model translations use by default. */
 import { z } from "@hono/zod-openapi";
-import { Direction } from "@ugatit/contracts/protocol";
+import { Direction, ModelDomains } from "@ugatit/contracts/protocol";
 import { edgeConfig } from "../config/edge-config.ts";
 import { problems } from "../problems/api-problem.ts";
 import { listWorkerModels, WorkerCallError } from "../worker-client/worker-client.ts";
@@ -18,6 +18,11 @@ export const PublicModel = z
     default: z.boolean().openapi({ description: "Used when a translation names no model" }),
     untrained: z.boolean().openapi({
       description: "Randomly initialised weights (a development stand-in): its translations are noise",
+    }),
+    domains: ModelDomains.nullable().openapi({
+      description:
+        "What the two domains are, in words, as the model file names them: A2B turns an image of A into one of B. null when the model names none",
+      example: { A: "colour emoji", B: "line-art emoji" },
     }),
   })
   .openapi("Model");
@@ -45,6 +50,7 @@ export async function listModels(env: Env, requestId: string): Promise<ModelList
         light: m.light,
         default: isDefault(m.id, m.name),
         untrained: m.untrained,
+        domains: m.domains,
       })),
       default_model: config.defaultModel,
     };

@@ -84,6 +84,7 @@ export class ModelRegistry {
         n_blocks: config.nBlocks,
         parameters: last.parameters,
         untrained: last.untrained,
+        domains: last.domains,
       },
     };
     this.models.set(id, model);

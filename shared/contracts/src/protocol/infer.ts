@@ -81,6 +81,17 @@ export const InferResponse = z.object({
 });
 export type InferResponse = z.infer<typeof InferResponse>;
 
+/**
+ * What a model's two image domains are, in words (e.g. A "colour emoji", B "line-art emoji"): A2B turns
+ * an image of A into one of B. Carried in the model file's metadata; absent for checkpoints that never
+ * named them.
+ */
+export const ModelDomains = z.object({
+  A: z.string().trim().min(1).max(60),
+  B: z.string().trim().min(1).max(60),
+});
+export type ModelDomains = z.infer<typeof ModelDomains>;
+
 /** One entry of the worker's `GET /v1/models`. */
 export const ModelInfo = z.object({
   id: z.string(),
@@ -93,6 +104,8 @@ export const ModelInfo = z.object({
   n_blocks: z.number().int(),
   parameters: z.number().int(),
   untrained: z.boolean(),
+  /** null for a model whose file names no domains (a worker from before domains sends none). */
+  domains: ModelDomains.nullable().default(null),
 });
 export type ModelInfo = z.infer<typeof ModelInfo>;
 
