@@ -77,3 +77,18 @@ describe("GET /v1/models/{model}/onnx", () => {
     await expectProblem(await call("/v1/models/light@1/onnx?direction=A2B"), 401);
   });
 });
+
+describe("the models in the API description", () => {
+  it("describe each model's domains: A and B in words, or null", async () => {
+    const doc = (await (await call("/openapi.json")).json()) as {
+      components: { schemas: { Model: { required: string[]; properties: Record<string, unknown> } } };
+    };
+    const model = doc.components.schemas.Model;
+    expect(model.required).toContain("domains");
+    const domains = JSON.stringify(model.properties.domains);
+    expect(domains).toMatch(/"A":\{"type":"string"/);
+    expect(domains).toMatch(/"B":\{"type":"string"/);
+    expect(domains).toContain('"null"');
+    expect(domains).toContain("A2B turns an image of A into one of B");
+  });
+});
