@@ -114,6 +114,10 @@ function translateInBrowser(image: File): Promise<void> {
 
 /** One click: the sample becomes the input, its domain's direction is chosen, and the server translates it. */
 async function trySample(sample: Sample): Promise<void> {
+  // the last result goes at once, so that nothing on the page belongs to another input
+  results.startOver();
+  status.clearError();
+  status.say(`Loading the ${sample.label}…`);
   try {
     choose(await fetchSample(sample));
   } catch (error) {

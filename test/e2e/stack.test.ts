@@ -247,10 +247,10 @@ function brokenPictures(page: Page): Promise<string[]> {
   );
 }
 
-/** Waits until the server's translation is shown: "Done." and both result pictures loaded. */
-async function serverResultShown(page: Page): Promise<void> {
+/** Waits until the server's translation in `direction` is shown: "Done.", its line, both pictures loaded. */
+async function serverResultShown(page: Page, direction: string): Promise<void> {
   await page.waitForFunction(
-    () => {
+    (expected) => {
       const loaded = (id: string) => {
         const img = document.getElementById(id) as HTMLImageElement | null;
         return Boolean(img?.complete && img.naturalWidth > 0);
@@ -258,11 +258,12 @@ async function serverResultShown(page: Page): Promise<void> {
       return (
         (document.getElementById("error")?.textContent ?? "") !== "" ||
         (document.getElementById("status")?.textContent === "Done." &&
+          (document.getElementById("meta")?.textContent ?? "").includes(expected) &&
           loaded("output-img") &&
           loaded("heatmap-img"))
       );
     },
-    null,
+    ` · ${direction} · on the server · `,
     { timeout: 60_000 },
   );
   expect(await page.textContent("#error")).toBe("");
@@ -303,7 +304,7 @@ describe.skipIf(!haveChromium && !process.env.CI)("the demo page in headless Chr
 
       // one click on a colour emoji: translated to line art on the server
       await page.click("#samples button:first-of-type");
-      await serverResultShown(page);
+      await serverResultShown(page, "A2B");
       expect(await page.inputValue("#direction")).toBe("A2B");
       expect(await page.textContent("#meta")).toMatch(
         new RegExp(`^model ${stack.info.model}@1 · A2B · on the server · cam_logit \\[`),
@@ -313,7 +314,7 @@ describe.skipIf(!haveChromium && !process.env.CI)("the demo page in headless Chr
 
       // a line-art sample goes the other way
       await page.click("#samples button:last-of-type");
-      await serverResultShown(page);
+      await serverResultShown(page, "B2A");
       expect(await page.inputValue("#direction")).toBe("B2A");
       expect(await page.textContent("#meta")).toMatch(/ · B2A · on the server · /);
     } finally {
