@@ -3,7 +3,7 @@
  * line-art emoji"), else the plain "A → B".
  */
 import type { Direction } from "@ugatit/contracts/directions";
-import type { ModelDomains } from "@ugatit/contracts/protocol";
+import type { ModelDomains } from "@ugatit/contracts/domains";
 
 type Domain = keyof ModelDomains;
 

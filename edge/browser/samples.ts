@@ -4,7 +4,7 @@
  * trained on; the Noto and Fluent renderings of test/fixtures/demo-check, licences in ./samples/NOTICE.md),
  * served as static assets.
  */
-import type { ModelDomains } from "@ugatit/contracts/protocol";
+import type { ModelDomains } from "@ugatit/contracts/domains";
 import { PageError } from "./api-errors.ts";
 import { DEMO_ASSETS } from "./asset-paths.ts";
 

@@ -1,6 +1,7 @@
 /** @module Response bodies of /v1/models, shared by the route, the OpenAPI document and the demo page. */
 import { z } from "@hono/zod-openapi";
-import { Direction, ModelDomains } from "@ugatit/contracts/protocol";
+import { ModelDomains } from "@ugatit/contracts/domains";
+import { Direction } from "@ugatit/contracts/protocol";
 
 export const PublicModel = z
   .object({

@@ -6,7 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { DIRECTIONS } from "@ugatit/contracts/directions";
-import type { ModelDomains } from "@ugatit/contracts/protocol";
+import type { ModelDomains } from "@ugatit/contracts/domains";
 import {
   type GeneratorConfig,
   type TorchTensor,

@@ -5,7 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ModelDomains } from "@ugatit/contracts/protocol";
+import { ModelDomains } from "@ugatit/contracts/domains";
 import { DatasetError } from "./dataset.ts";
 
 export const DOMAINS_FILE = "domains.json";

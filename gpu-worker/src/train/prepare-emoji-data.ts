@@ -13,8 +13,8 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { ModelDomains } from "@ugatit/contracts/domains";
 import { resizeBilinear } from "@ugatit/contracts/image";
-import { ModelDomains } from "@ugatit/contracts/protocol";
 import sharp from "sharp";
 import { decodeImage } from "../image/index.ts";
 import { CROP_MARGIN } from "./dataset.ts";

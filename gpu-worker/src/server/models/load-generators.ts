@@ -3,7 +3,7 @@
  * backend and, for a light model, the ONNX bytes clients download.
  */
 import { DIRECTIONS, type Direction } from "@ugatit/contracts/directions";
-import type { ModelDomains } from "@ugatit/contracts/protocol";
+import type { ModelDomains } from "@ugatit/contracts/domains";
 import type { GeneratorConfig } from "@ugatit/model/architecture";
 import {
   CheckpointError,

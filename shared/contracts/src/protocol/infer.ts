@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DIRECTIONS } from "../directions.ts";
+import { ModelDomains } from "../domains.ts";
 
 /** `name@version`, or a bare `name` meaning the newest version the worker has. */
 export const ModelRef = z
@@ -80,17 +81,6 @@ export const InferResponse = z.object({
   }),
 });
 export type InferResponse = z.infer<typeof InferResponse>;
-
-/**
- * What a model's two image domains are, in words (e.g. A "colour emoji", B "line-art emoji"): A2B turns
- * an image of A into one of B. Carried in the model file's metadata; absent for checkpoints that never
- * named them.
- */
-export const ModelDomains = z.object({
-  A: z.string().trim().min(1).max(60),
-  B: z.string().trim().min(1).max(60),
-});
-export type ModelDomains = z.infer<typeof ModelDomains>;
 
 /** One entry of the worker's `GET /v1/models`. */
 export const ModelInfo = z.object({

@@ -1,6 +1,6 @@
 /** @module Loading one generator or discriminator from any supported weight file, validated. */
 import type { Direction } from "@ugatit/contracts/directions";
-import type { ModelDomains } from "@ugatit/contracts/protocol";
+import type { ModelDomains } from "@ugatit/contracts/domains";
 import type { DiscriminatorConfig, GeneratorConfig } from "../architecture/config.ts";
 import { discriminatorParamShapes } from "../architecture/discriminator-spec.ts";
 import { describeGenerator, generatorParamShapes } from "../architecture/generator-spec.ts";

@@ -3,7 +3,7 @@
  * config, the directions they hold and, when known, what their two domains are.
  */
 import type { Direction } from "@ugatit/contracts/directions";
-import { ModelDomains } from "@ugatit/contracts/protocol";
+import { ModelDomains } from "@ugatit/contracts/domains";
 import { CheckpointError } from "./errors.ts";
 import type { WeightFile } from "./weight-file.ts";
 

@@ -1,6 +1,6 @@
 import type { Direction } from "@ugatit/contracts/directions";
+import type { ModelDomains } from "@ugatit/contracts/domains";
 import { ONNX_INPUT, ONNX_OUTPUTS } from "@ugatit/contracts/onnx-io";
-import type { ModelDomains } from "@ugatit/contracts/protocol";
 import type { GeneratorConfig } from "../architecture/config.ts";
 import { resnetGenerator } from "../architecture/generator.ts";
 import type { TorchWeights } from "../architecture/params.ts";

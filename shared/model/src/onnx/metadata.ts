@@ -1,7 +1,7 @@
 /** @module The model configuration an exported ONNX file carries in its `metadata_props`, and reading it back. */
 
 import type { Direction } from "@ugatit/contracts/directions";
-import { ModelDomains } from "@ugatit/contracts/protocol";
+import { ModelDomains } from "@ugatit/contracts/domains";
 import type { GeneratorConfig } from "../architecture/config.ts";
 import type { ByteSource } from "../checkpoints/byte-source.ts";
 import { MODEL_FIELDS } from "./onnx-proto.ts";
