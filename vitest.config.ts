@@ -5,8 +5,9 @@ export default defineConfig({
   test: {
     projects: [
       {
-        // a package that publishes built files (shared/client) is tested from its sources; then Vite's defaults
-        ssr: { resolve: { conditions: ["@ugatit/source", "module", "node", "development|production"] } },
+        // a package that publishes built files (shared/client) is tested from its sources; then Node's own
+        // conditions: "module" would hand Node the extensionless ESM builds of @aws-sdk/checksums, which it cannot load
+        ssr: { resolve: { conditions: ["@ugatit/source", "node", "development|production"] } },
         test: {
           name: "node",
           include: [
