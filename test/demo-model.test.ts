@@ -9,6 +9,7 @@ import { mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { modelDomains, openWeightFile } from "@ugatit/model/checkpoints";
 import { describe, expect, it } from "vitest";
 import { decodeImage } from "../gpu-worker/src/image/index.ts";
 import type { DomainClassifier } from "../gpu-worker/src/train/domain-classifier.ts";
@@ -57,6 +58,15 @@ async function check(model: string): Promise<Report> {
 }
 
 describe("the demo model", () => {
+  it("names its domains in its metadata, as the page and GET /v1/models show them", async () => {
+    const file = await openWeightFile(MODEL);
+    try {
+      expect(modelDomains(file)).toEqual({ A: "colour emoji", B: "line-art emoji" });
+    } finally {
+      await file.close();
+    }
+  });
+
   it("translates held-out emoji toward the other style, and its cycle comes back close", async () => {
     const report = await check(MODEL);
     const all = { judgeSeparates: true, movesToTarget: true, cycleComesBack: true };

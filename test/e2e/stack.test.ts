@@ -16,11 +16,13 @@ import type { Browser, Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyWebhook } from "../../edge/test/node/webhook-receiver.ts";
+import { DEMO_MODEL_SIZE } from "../../infra/local/dev-model.ts";
 import { ROOT } from "../helpers/processes.ts";
 import { startTestStack } from "../helpers/stack.ts";
 
 const run = promisify(execFile);
-const CHECKPOINT = join(ROOT, "test/fixtures/ugatit-parity/light64.pt");
+/** What `npm start` serves, at the size it serves it: the shipped demo model, which names its domains. */
+const CHECKPOINT = join(ROOT, "models/demo/emoji-light.safetensors");
 const INPUT = join(ROOT, "test/fixtures/ugatit-parity/light64_a_in.png");
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
@@ -106,7 +108,8 @@ function difference(rgb: Uint8Array, rgba: Uint8Array): { max: number; pixels: n
 }
 
 beforeAll(async () => {
-  stack = await startTestStack(CHECKPOINT);
+  stack = await startTestStack();
+  expect(stack.info.checkpoint).toBe(CHECKPOINT);
 }, 300_000);
 
 afterAll(async () => {
@@ -126,6 +129,8 @@ describe("through the real edge, worker and storage", () => {
       "translate",
       "--checkpoint",
       CHECKPOINT,
+      "--size",
+      String(DEMO_MODEL_SIZE),
       "--direction",
       "A2B",
       "--input",
@@ -148,7 +153,7 @@ describe("through the real edge, worker and storage", () => {
     for (const url of [job.output!.image_url, job.output!.heatmap_url as string]) {
       const got = await fetch(url);
       expect(got.status).toBe(200);
-      expect((await sharp(new Uint8Array(await got.arrayBuffer())).metadata()).width).toBe(256);
+      expect((await sharp(new Uint8Array(await got.arrayBuffer())).metadata()).width).toBe(DEMO_MODEL_SIZE);
     }
     expect([200, 204]).toContain((await api(`/v1/translations/${id}`, { method: "DELETE" })).status);
     expect((await fetch(job.output!.image_url)).status).toBe(404);
@@ -233,7 +238,92 @@ async function expectServersResult(
   return { image, heatmap };
 }
 
+/** The page's pictures that are visible without a loaded image: empty frames or broken-image placeholders. */
+function brokenPictures(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll("img"))
+      .filter(
+        (img) => img.checkVisibility() && !(img.getAttribute("src") && img.complete && img.naturalWidth > 0),
+      )
+      .map((img) => img.id || img.alt),
+  );
+}
+
+/** Waits until the server's translation in `direction` is shown: "Done.", its line, both pictures loaded. */
+async function serverResultShown(page: Page, direction: string): Promise<void> {
+  await page.waitForFunction(
+    (expected) => {
+      const loaded = (id: string) => {
+        const img = document.getElementById(id) as HTMLImageElement | null;
+        return Boolean(img?.complete && img.naturalWidth > 0);
+      };
+      return (
+        (document.getElementById("error")?.textContent ?? "") !== "" ||
+        (document.getElementById("status")?.textContent === "Done." &&
+          (document.getElementById("meta")?.textContent ?? "").includes(expected) &&
+          loaded("output-img") &&
+          loaded("heatmap-img"))
+      );
+    },
+    ` · ${direction} · on the server · `,
+    { timeout: 60_000 },
+  );
+  expect(await page.textContent("#error")).toBe("");
+}
+
 describe.skipIf(!haveChromium && !process.env.CI)("the demo page in headless Chromium", () => {
+  it("says what the model does, shows no empty picture on first load, and translates a sample in one click", async () => {
+    const { chromium } = await import("playwright-core");
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [...CHROMIUM_ARGS, "--disable-gpu"],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+      // as a newcomer: no key (the local stack's anonymous tier)
+      await page.goto(`${stack.info.edgeUrl}/`);
+      await page.waitForFunction(
+        () =>
+          (document.getElementById("about")?.textContent ?? "") !== "" &&
+          Array.from(document.querySelectorAll<HTMLImageElement>("#samples img")).every(
+            (img) => img.complete && img.naturalWidth > 0,
+          ),
+        null,
+        { timeout: 30_000 },
+      );
+      expect(await page.textContent("#about")).toBe(
+        `${stack.info.model}@1 turns colour emoji into line-art emoji, and line-art emoji into colour emoji.`,
+      );
+      expect(await page.$$eval("#direction option", (options) => options.map((o) => o.textContent))).toEqual([
+        "colour emoji → line-art emoji",
+        "line-art emoji → colour emoji",
+      ]);
+      expect(await page.$$eval("#samples img", (images) => images.length)).toBeGreaterThanOrEqual(3);
+      expect(await brokenPictures(page)).toEqual([]);
+      expect(await page.isVisible("#results")).toBe(false);
+      await mkdir(join(ROOT, "test-artifacts"), { recursive: true });
+      await page.screenshot({ path: join(ROOT, "test-artifacts/demo-page-first-load.png"), fullPage: true });
+
+      // one click on a colour emoji: translated to line art on the server
+      await page.click("#samples button:first-of-type");
+      await serverResultShown(page, "A2B");
+      expect(await page.inputValue("#direction")).toBe("A2B");
+      expect(await page.textContent("#meta")).toMatch(
+        new RegExp(`^model ${stack.info.model}@1 · A2B · on the server · cam_logit \\[`),
+      );
+      expect(await brokenPictures(page)).toEqual([]);
+      await page.screenshot({ path: join(ROOT, "test-artifacts/demo-page-sample.png"), fullPage: true });
+
+      // a line-art sample goes the other way
+      await page.click("#samples button:last-of-type");
+      await serverResultShown(page, "B2A");
+      expect(await page.inputValue("#direction")).toBe("B2A");
+      expect(await page.textContent("#meta")).toMatch(/ · B2A · on the server · /);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it("uploads a real image and shows the translation, the heatmap and cam_logit; then a readable error", async () => {
     const { chromium } = await import("playwright-core");
     const browser = await chromium.launch({

@@ -17,9 +17,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** The whole local stack (as `npm start` runs it) on free ports, with its state in a temporary folder. */
+/**
+ * The whole local stack (as `npm start` runs it) on free ports, with its state in a temporary folder;
+ * without a checkpoint it serves what `npm start` does (the demo model).
+ */
 export async function startTestStack(
-  checkpoint: string,
+  checkpoint?: string,
 ): Promise<Stack & { failures: string[]; stateDir: string }> {
   const failures: string[] = [];
   const stateDir = await mkdtemp(join(tmpdir(), "ugatit-stack-"));

@@ -1,32 +1,8 @@
 /** @module GET /v1/models: what the GPU worker serves, and which model translations use by default. */
-import { z } from "@hono/zod-openapi";
-import { Direction, Framing } from "@ugatit/contracts/protocol";
 import { edgeConfig } from "../config/edge-config.ts";
 import { problems } from "../problems/api-problem.ts";
 import { listWorkerModels, WorkerCallError } from "../worker-client/worker-client.ts";
-
-export const PublicModel = z
-  .object({
-    id: z.string().openapi({ example: "selfie2anime@1" }),
-    name: z.string().openapi({ example: "selfie2anime" }),
-    version: z.string().openapi({ example: "1" }),
-    directions: z.array(Direction),
-    size: z.number().int().openapi({ description: "Side of the square images the model works on" }),
-    light: z.boolean().openapi({
-      description: "A light model (attention from pooled features): small enough to run in a browser",
-    }),
-    default: z.boolean().openapi({ description: "Used when a translation names no model" }),
-    untrained: z.boolean().openapi({
-      description: "Randomly initialised weights (a development stand-in): its translations are noise",
-    }),
-    framing: Framing.meta({ description: "The framing a translation gets when it names none" }),
-  })
-  .openapi("Model");
-
-export const ModelList = z
-  .object({ models: z.array(PublicModel), default_model: z.string() })
-  .openapi("ModelList");
-export type ModelList = z.infer<typeof ModelList>;
+import type { ModelList } from "./schemas.ts";
 
 const LIST_TIMEOUT_MS = 10_000;
 
@@ -47,6 +23,7 @@ export async function listModels(env: Env, requestId: string): Promise<ModelList
         default: isDefault(m.id, m.name),
         untrained: m.untrained,
         framing: m.framing,
+        domains: m.domains,
       })),
       default_model: config.defaultModel,
     };

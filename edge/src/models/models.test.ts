@@ -3,7 +3,7 @@ import { call, expectProblem, newKey } from "../../test/workerd/api.ts";
 import { sha256Hex } from "../security/digest.ts";
 
 describe("GET /v1/models", () => {
-  it("lists the worker's models with their directions, marking the default and the light ones", async () => {
+  it("lists the worker's models with their directions and domains, marking the default and the light ones", async () => {
     const r = await call("/v1/models", { key: await newKey() });
     expect(r.status).toBe(200);
     const model = (id: string, light: boolean) => ({
@@ -16,6 +16,8 @@ describe("GET /v1/models", () => {
       default: id === "light@1",
       untrained: false,
       framing: "fit",
+      // the test checkpoints name no domains (the demo model's, named, go through in test/e2e/stack.test.ts)
+      domains: null,
     });
     expect(await r.json()).toEqual({
       models: [model("light@1", true), model("full@1", false)],
@@ -74,5 +76,20 @@ describe("GET /v1/models/{model}/onnx", () => {
     await expectProblem(await call("/v1/models/light@1/onnx", { key }), 400);
     await expectProblem(await call("/v1/models/Not a model/onnx?direction=A2B", { key }), 400);
     await expectProblem(await call("/v1/models/light@1/onnx?direction=A2B"), 401);
+  });
+});
+
+describe("the models in the API description", () => {
+  it("describe each model's domains: A and B in words, or null", async () => {
+    const doc = (await (await call("/openapi.json")).json()) as {
+      components: { schemas: { Model: { required: string[]; properties: Record<string, unknown> } } };
+    };
+    const model = doc.components.schemas.Model;
+    expect(model.required).toContain("domains");
+    const domains = JSON.stringify(model.properties.domains);
+    expect(domains).toMatch(/"A":\{"type":"string"/);
+    expect(domains).toMatch(/"B":\{"type":"string"/);
+    expect(domains).toContain('"null"');
+    expect(domains).toContain("A2B turns an image of A into one of B");
   });
 });

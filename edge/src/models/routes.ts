@@ -3,8 +3,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { requireScope } from "../auth/authenticate.ts";
 import { createRouter } from "../context.ts";
 import { API_KEY_SECURITY, problemResponses } from "../openapi/responses.ts";
-import { listModels, ModelList } from "./list-models.ts";
+import { listModels } from "./list-models.ts";
 import { downloadModelOnnx, ModelParams, ONNX_CACHE_CONTROL, OnnxQuery } from "./model-onnx.ts";
+import { ModelList } from "./schemas.ts";
 
 const listModelsRoute = createRoute({
   method: "get",

@@ -3,8 +3,10 @@ import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { modelDomains, openWeightFile } from "@ugatit/model/checkpoints";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
+import { readOnnxFileInfo } from "../runtime/onnx/onnx-file.ts";
 
 const CLI = fileURLToPath(new URL("../../bin/ugatit.js", import.meta.url));
 const PARITY = fileURLToPath(new URL("../../../test/fixtures/ugatit-parity/", import.meta.url));
@@ -368,6 +370,23 @@ describe("ugatit convert and inspect", () => {
       ),
       /text\.onnx: not (an ONNX model|a U-GAT-IT generator)/,
     );
+  });
+
+  it("keeps the demo model's domain names, to safetensors and to ONNX", async () => {
+    const demo = fileURLToPath(new URL("../../../models/demo/emoji-light.safetensors", import.meta.url));
+    const domains = { A: "colour emoji", B: "line-art emoji" };
+    const safetensors = join(dir, "demo.safetensors");
+    const onnx = join(dir, "demo-b2a.onnx");
+    expect((await ugatit("convert", "--checkpoint", demo, "--output", safetensors, "--fp16")).code).toBe(0);
+    const c = await ugatit("convert", "--checkpoint", demo, "--output", onnx, "--direction", "B2A");
+    expect(c.code, c.stderr).toBe(0);
+    const file = await openWeightFile(safetensors);
+    try {
+      expect(modelDomains(file)).toEqual(domains);
+    } finally {
+      await file.close();
+    }
+    expect((await readOnnxFileInfo(onnx)).domains).toEqual(domains);
   });
 
   it("inspect shows the configuration, parameter counts and tensors", async () => {

@@ -61,10 +61,10 @@ export async function convertCommand(argv: string[]): Promise<number> {
       throw new UsageError("an ONNX model holds one generator: --direction A2B or B2A");
     // a bare state_dict gives its generator for either direction, and is served as A2B
     const chosen: Direction = direction ?? "A2B";
-    const { config, weights, source, untrained } = await loadGenerator(checkpoint, chosen);
+    const { config, weights, source, untrained, domains } = await loadGenerator(checkpoint, chosen);
     await writeFileAtomic(
       output,
-      exportGeneratorToOnnx(config, weights, { direction: chosen, fp16: values.fp16, untrained }),
+      exportGeneratorToOnnx(config, weights, { direction: chosen, fp16: values.fp16, untrained, domains }),
     );
     process.stdout.write(
       `${output}: ${chosen}, ${describeGenerator(config)}, ${precision} ONNX (from ${source})\n`,

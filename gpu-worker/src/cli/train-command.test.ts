@@ -1,10 +1,12 @@
 import { execFile } from "node:child_process";
-import { mkdtemp } from "node:fs/promises";
+import { cp, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { modelDomains, openWeightFile } from "@ugatit/model/checkpoints";
 import { InferenceSession, Tensor } from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
+import { readOnnxFileInfo } from "../runtime/onnx/onnx-file.ts";
 
 const CLI = fileURLToPath(new URL("../../bin/ugatit.js", import.meta.url));
 const DATA = fileURLToPath(new URL("../../../test/fixtures/ugatit-train/data", import.meta.url));
@@ -116,6 +118,51 @@ describe("ugatit train --export-onnx", () => {
     expectOneLineError(
       r,
       /--export-onnx \/nonexistent\/dir\/onnx: folder \/nonexistent\/dir does not exist/,
+      1,
+    );
+  });
+});
+
+describe("ugatit train with the data folder's domains.json", () => {
+  it("carries the domain names into --export and --export-onnx", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "train-domains-"));
+    const data = join(dir, "data");
+    await cp(DATA, data, { recursive: true });
+    const domains = { A: "photos", B: "paintings" };
+    await writeFile(join(data, "domains.json"), JSON.stringify(domains));
+    const model = join(dir, "model.safetensors");
+    const onnx = join(dir, "onnx");
+    const r = await train(
+      data,
+      1,
+      "--size",
+      "96",
+      "--backend",
+      "wasm",
+      "--export",
+      model,
+      "--export-onnx",
+      onnx,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const file = await openWeightFile(model);
+    try {
+      expect(modelDomains(file)).toEqual(domains);
+    } finally {
+      await file.close();
+    }
+    for (const direction of ["A2B", "B2A"]) {
+      expect((await readOnnxFileInfo(join(onnx, `${direction}.onnx`))).domains).toEqual(domains);
+    }
+  });
+
+  it("refuses one that does not name both, before training", async () => {
+    const data = join(await mkdtemp(join(tmpdir(), "train-domains-")), "data");
+    await cp(DATA, data, { recursive: true });
+    await writeFile(join(data, "domains.json"), JSON.stringify({ A: "photos" }));
+    expectOneLineError(
+      await train(data, 1, "--size", "96"),
+      /domains\.json must be \{ "A": name, "B": name \}/,
       1,
     );
   });

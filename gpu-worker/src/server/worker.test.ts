@@ -27,6 +27,8 @@ import { presentBackends } from "../runtime/backends.ts";
 
 const run = promisify(execFile);
 const PARITY = join(ROOT, "test/fixtures/ugatit-parity");
+/** The shipped demo model: the one that names its domains. */
+const DEMO = join(ROOT, "models/demo/emoji-light.safetensors");
 const MODELS = `light@1=${join(PARITY, "light64.pt")},bare@1=${join(ROOT, "test/fixtures/checkpoints/genA2B_bare.pt")}`;
 /** The worker's default: the best backend present (ONNX Runtime here). */
 const BACKEND = presentBackends()[0];
@@ -116,7 +118,7 @@ beforeAll(async () => {
   ]);
   worker = await startWorkerProcess(
     workerEnv(s3, {
-      UGATIT_MODELS: `${MODELS},remote@2=s3://${s3.bucket}/models/light64.pt,exported@1=${EXPORTED},full@1=${join(PARITY, "full64.pt")},selfie@1=${SELFIE}`,
+      UGATIT_MODELS: `${MODELS},remote@2=s3://${s3.bucket}/models/light64.pt,exported@1=${EXPORTED},full@1=${join(PARITY, "full64.pt")},selfie@1=${SELFIE},demo@1=${DEMO}`,
       UGATIT_SIZE: "64",
       MAX_BATCH: "4",
       MAX_DELAY_MS: "100",
@@ -478,17 +480,19 @@ describe("signatures", () => {
 });
 
 describe("operations", () => {
-  it("GET /v1/models lists models with directions and sizes", async () => {
+  it("GET /v1/models lists models with directions, sizes and the domains their files name", async () => {
     const { models } = (await (await signedFetch(worker.url, "/v1/models")).json()) as {
-      models: { id: string; directions: string[]; size: number }[];
+      models: { id: string; directions: string[]; size: number; domains: unknown }[];
     };
-    expect(models.map((m) => [m.id, m.directions, m.size])).toEqual([
-      ["light@1", ["A2B", "B2A"], 64],
-      ["bare@1", ["A2B"], 64],
-      ["remote@2", ["A2B", "B2A"], 64],
-      ["exported@1", ["B2A"], 64],
-      ["full@1", ["A2B", "B2A"], 64],
-      ["selfie@1", ["A2B", "B2A"], 64],
+    const emoji = { A: "colour emoji", B: "line-art emoji" };
+    expect(models.map((m) => [m.id, m.directions, m.size, m.domains])).toEqual([
+      ["light@1", ["A2B", "B2A"], 64, null],
+      ["bare@1", ["A2B"], 64, null],
+      ["remote@2", ["A2B", "B2A"], 64, null],
+      ["exported@1", ["B2A"], 64, null],
+      ["full@1", ["A2B", "B2A"], 64, null],
+      ["selfie@1", ["A2B", "B2A"], 64, null],
+      ["demo@1", ["A2B", "B2A"], 64, emoji],
     ]);
   });
 

@@ -6,6 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { DIRECTIONS } from "@ugatit/contracts/directions";
+import type { ModelDomains } from "@ugatit/contracts/domains";
 import {
   type GeneratorConfig,
   type TorchTensor,
@@ -16,6 +17,7 @@ import {
   openWeightFile,
   type SafetensorsTensor,
   UGATIT_METADATA_KEY,
+  type UgatitMetadata,
   writeSafetensors,
 } from "@ugatit/model/checkpoints";
 import {
@@ -62,11 +64,12 @@ function shapeLookup(config: GeneratorConfig): Map<string, number[]> {
   return out;
 }
 
-/** Writes networks, optimiser moments and state, atomically. */
+/** Writes networks, optimiser moments, state and the domains' names (when known), atomically. */
 export async function saveCheckpoint(
   path: string,
   trainer: UgatitTrainer,
   state: Omit<TrainingState, "adamSteps" | "iteration">,
+  domains: ModelDomains | null,
 ): Promise<void> {
   const config = trainer.networks.config;
   const shapes = shapeLookup(config);
@@ -95,12 +98,13 @@ export async function saveCheckpoint(
     iteration: trainer.iteration,
     adamSteps: { G: trainer.gOptimizer.step, D: trainer.dOptimizer.step },
   };
-  const ugatit = {
+  const ugatit: UgatitMetadata = {
     ngf: config.ngf,
     n_blocks: config.nBlocks,
     light: config.light,
     img_size: config.imgSize,
     directions: [...DIRECTIONS],
+    ...(domains ? { domains } : {}),
   };
   await writeSafetensors(path, tensors, {
     [UGATIT_METADATA_KEY]: JSON.stringify(ugatit),

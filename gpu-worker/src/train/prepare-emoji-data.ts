@@ -1,21 +1,24 @@
 /**
  * @module Builds the demo's unpaired dataset from two Iconify emoji sets installed from npm:
- * `trainA/`, `testA/` from one, `trainB/`, `testB/` from the other, each emoji rendered on white.
+ * `trainA/`, `testA/` from one, `trainB/`, `testB/` from the other, each emoji rendered on white, and
+ * `domains.json` naming the two (the demo's pair by default), which the trained model carries.
  * Emoji that a training crop can turn into one flat colour (squares, big round shapes) are left out:
  * see `flat-crops.ts`.
  *
  * @example
  * node --import tsx gpu-worker/src/train/prepare-emoji-data.ts \
  *   --a node_modules/@iconify-json/noto/icons.json --b node_modules/@iconify-json/fluent-emoji-high-contrast/icons.json \
- *   --out data/emoji --size 128 --train-size 96
+ *   --out data/emoji --size 128 --train-size 96 --name-a "colour emoji" --name-b "line-art emoji"
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { ModelDomains } from "@ugatit/contracts/domains";
 import { resizeBilinear } from "@ugatit/contracts/image";
 import sharp from "sharp";
 import { decodeImage } from "../image/index.ts";
 import { CROP_MARGIN } from "./dataset.ts";
+import { DOMAINS_FILE, domainsFileText } from "./domain-names.ts";
 import { hasFlatCrop } from "./flat-crops.ts";
 
 interface IconifyIcon {
@@ -90,11 +93,14 @@ const { values } = parseArgs({
     size: { type: "string", default: "128" },
     "train-size": { type: "string", default: "96" },
     "test-every": { type: "string", default: "10" },
+    // the demo's pair: Noto Emoji (A) and Fluent Emoji High Contrast (B)
+    "name-a": { type: "string", default: "colour emoji" },
+    "name-b": { type: "string", default: "line-art emoji" },
   },
 });
 if (!values.a || !values.b || !values.out) {
   process.stderr.write(
-    "usage: prepare-emoji-data --a <icons.json> --b <icons.json> --out <dir> [--size 128] [--train-size 96]\n",
+    "usage: prepare-emoji-data --a <icons.json> --b <icons.json> --out <dir> [--size 128] [--train-size 96] [--name-a <what A is>] [--name-b <what B is>]\n",
   );
   process.exit(2);
 }
@@ -109,3 +115,7 @@ for (const [domain, file] of [
     `${domain}: ${r.prefix}, ${r.train} train, ${r.test} test, ${r.flat} left out as flat\n`,
   );
 }
+await writeFile(
+  join(values.out, DOMAINS_FILE),
+  domainsFileText(ModelDomains.parse({ A: values["name-a"], B: values["name-b"] })),
+);

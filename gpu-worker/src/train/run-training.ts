@@ -19,6 +19,7 @@ import {
 import { decodeImage } from "../image/index.ts";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
 import { ImageDomain, listImages } from "./dataset.ts";
+import { readDomainNames } from "./domain-names.ts";
 import { progressLine } from "./progress.ts";
 import { sampleGrid } from "./sample-grid.ts";
 import { prepareTraining } from "./tfjs-gradients.ts";
@@ -97,6 +98,7 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunRes
   const domainOptions = { size, deterministic: options.deterministic, seed: options.seed };
   const domainA = await ImageDomain.open(join(options.data, "trainA"), 0, domainOptions);
   const domainB = await ImageDomain.open(join(options.data, "trainB"), 1, domainOptions);
+  const domains = await readDomainNames(options.data);
   const networks = Networks.fromWeights(start.config, start.weights);
   start.weights.clear();
   const trainer = new UgatitTrainer(networks, options.hyper);
@@ -155,6 +157,7 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunRes
         join(options.out, `checkpoint_${String(step).padStart(7, "0")}.safetensors`),
         trainer,
         state,
+        domains,
       );
     }
   }
@@ -166,7 +169,7 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunRes
   if (options.exportPytorch && trained) await writeTorchCheckpoint(options.exportPytorch, trained);
   if (options.export) {
     const tmp = `${options.export}.training.safetensors`;
-    await saveCheckpoint(tmp, trainer, state);
+    await saveCheckpoint(tmp, trainer, state, domains);
     await convertCheckpoint(tmp, options.export, { fp16: true });
     await rm(tmp);
   }
@@ -177,7 +180,7 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunRes
       if (!generator) throw new Error(`the run has no gen${direction}`);
       await writeBytesAtomically(
         join(options.exportOnnx, `${direction}.onnx`),
-        exportGeneratorToOnnx(networks.config, generator, { direction }),
+        exportGeneratorToOnnx(networks.config, generator, { direction, domains }),
       );
     }
   }

@@ -1041,6 +1041,17 @@ export interface components {
             /** @description Randomly initialised weights (a development stand-in): its translations are noise */
             untrained: boolean;
             /**
+             * @description What the two domains are, in words, as the model file names them: A2B turns an image of A into one of B. null when the model names none
+             * @example {
+             *       "A": "colour emoji",
+             *       "B": "line-art emoji"
+             *     }
+             */
+            domains: {
+                A: string;
+                B: string;
+            } | null;
+            /**
              * @description The framing a translation gets when it names none
              * @enum {string}
              */

@@ -3,6 +3,7 @@
  * backend and, for a light model, the ONNX bytes clients download.
  */
 import { DIRECTIONS, type Direction } from "@ugatit/contracts/directions";
+import type { ModelDomains } from "@ugatit/contracts/domains";
 import { Framing } from "@ugatit/contracts/protocol";
 import type { GeneratorConfig } from "@ugatit/model/architecture";
 import {
@@ -27,6 +28,8 @@ export interface ServedGenerator {
   config: GeneratorConfig;
   parameters: number;
   untrained: boolean;
+  /** What A and B are, in words, as the source names them; null when it names none. */
+  domains: ModelDomains | null;
   translator: Translator;
   /** A light generator as ONNX (dynamic H and W), for clients that run it themselves; none for a full one. */
   onnx: Uint8Array<ArrayBuffer> | undefined;
@@ -85,6 +88,7 @@ async function loadOnnxGenerator(spec: ModelSpec, options: GeneratorLoadOptions)
     config: info.config,
     parameters: info.parameters,
     untrained: info.untrained,
+    domains: info.domains,
     translator: await translatorFromOnnx(bytes, info, size, options.backend, file),
     onnx: info.config.light ? bytes : undefined,
     framing: "fit",
@@ -120,15 +124,18 @@ async function serveWeights(
   framing: Framing,
   options: GeneratorLoadOptions,
 ): Promise<ServedGenerator> {
-  const { config, weights, untrained } = generator;
+  const { config, weights, untrained, domains } = generator;
   // exported once: the onnx backend runs these bytes and the ONNX route hands out the same ones
-  const onnx = config.light ? exportGeneratorToOnnx(config, weights, { direction, untrained }) : undefined;
+  const onnx = config.light
+    ? exportGeneratorToOnnx(config, weights, { direction, untrained, domains })
+    : undefined;
   const size = servedSize(config, options.lightSize);
   return {
     direction,
     config,
     parameters: [...weights.values()].reduce((n, t) => n + t.data.length, 0),
     untrained,
+    domains,
     translator: await translatorFromWeights(config, weights, direction, size, options.backend, onnx),
     onnx,
     framing,

@@ -85,6 +85,7 @@ export class ModelRegistry {
         parameters: last.parameters,
         untrained: last.untrained,
         framing: last.framing,
+        domains: last.domains,
       },
     };
     this.models.set(id, model);

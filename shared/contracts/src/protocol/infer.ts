@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DIRECTIONS } from "../directions.ts";
+import { ModelDomains } from "../domains.ts";
 import { Compose, Framing, FramingResult } from "./framing.ts";
 
 /** `name@version`, or a bare `name` meaning the newest version the worker has. */
@@ -104,6 +105,8 @@ export const ModelInfo = z.object({
   untrained: z.boolean(),
   /** The framing used when a request names none (declared in the model file; `fit` when not). */
   framing: Framing,
+  /** null for a model whose file names no domains (a worker from before domains sends none). */
+  domains: ModelDomains.nullable().default(null),
 });
 export type ModelInfo = z.infer<typeof ModelInfo>;
 

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { convertCheckpoint } from "./convert.ts";
 import { loadGenerator } from "./load.ts";
 import { openWeightFile } from "./open.ts";
+import { type SafetensorsTensor, writeSafetensors } from "./safetensors.ts";
 import { CHECKPOINTS, expectCheckpointError, PARITY, scratch } from "./testing.ts";
+import { modelDomains, UGATIT_METADATA_KEY } from "./ugatit-metadata.ts";
 
 let dir: Awaited<ReturnType<typeof scratch>>;
 beforeAll(async () => {
@@ -92,5 +94,47 @@ describe("convertCheckpoint", () => {
     expect((await loadGenerator(dir.path("bare.safetensors"), "B2A")).weights).toEqual(
       (await loadGenerator(bare, "A2B")).weights,
     );
+  });
+
+  test("keeps the domain names the source carries; names that are not { A, B } are refused", async () => {
+    const { config, weights } = await loadGenerator(`${PARITY}light64.pt`, "A2B");
+    const tensors = new Map<string, SafetensorsTensor>();
+    for (const [key, t] of weights) tensors.set(`genA2B.${key}`, t);
+    const named = async (name: string, domains: unknown) => {
+      const path = dir.path(name);
+      const ugatit = {
+        ngf: config.ngf,
+        n_blocks: config.nBlocks,
+        light: true,
+        img_size: null,
+        directions: ["A2B"],
+        domains,
+      };
+      await writeSafetensors(path, tensors, { [UGATIT_METADATA_KEY]: JSON.stringify(ugatit) });
+      return path;
+    };
+    const domains = { A: "colour emoji", B: "line-art emoji" };
+    const out = dir.path("named-out.safetensors");
+    await convertCheckpoint(await named("named.safetensors", domains), out, { fp16: true });
+    const file = await openWeightFile(out);
+    try {
+      expect(modelDomains(file)).toEqual(domains);
+    } finally {
+      await file.close();
+    }
+    await expectCheckpointError(
+      convertCheckpoint(await named("half.safetensors", { A: "colour emoji" }), dir.path("x.safetensors")),
+      "corrupt",
+      "half.safetensors",
+      /__metadata__\.ugatit\.domains is not \{ "A": name, "B": name \}/,
+    );
+    // a PyTorch checkpoint names no domains: the converted file names none either
+    await convertCheckpoint(`${PARITY}light64.pt`, dir.path("plain.safetensors"));
+    const plain = await openWeightFile(dir.path("plain.safetensors"));
+    try {
+      expect(modelDomains(plain)).toBeNull();
+    } finally {
+      await plain.close();
+    }
   });
 });

@@ -7,19 +7,8 @@ import { type ResolvedGenerator, resolveGenerator } from "./load.ts";
 import { OFFICIAL_NETWORKS } from "./network.ts";
 import { openWeightFile } from "./open.ts";
 import { type SafetensorsTensor, writeSafetensors } from "./safetensors.ts";
+import { modelDomains, UGATIT_METADATA_KEY, type UgatitMetadata } from "./ugatit-metadata.ts";
 import type { WeightFile } from "./weight-file.ts";
-
-/** The `__metadata__` key holding the generator config as JSON. */
-export const UGATIT_METADATA_KEY = "ugatit";
-
-/** What `__metadata__.ugatit` holds (snake_case, as the official code names these options). */
-export interface UgatitMetadata {
-  ngf: number;
-  n_blocks: number;
-  light: boolean;
-  img_size: number | null;
-  directions: Direction[];
-}
 
 export interface ConvertOptions {
   /** Defaults to the generators the checkpoint has; a bare state_dict needs exactly one, named here. */
@@ -38,7 +27,8 @@ export interface ConvertResult {
 
 /**
  * Writes the generators of a checkpoint (PyTorch zip or legacy, or safetensors) as safetensors named
- * `genA2B.<key>`, with the config in `__metadata__.ugatit`. Tensors are streamed one at a time.
+ * `genA2B.<key>`, with the config (and the source's domain names) in `__metadata__.ugatit`. Tensors are
+ * streamed one at a time.
  *
  * @example await convertCheckpoint("100000.pt", "selfie2anime.safetensors", { fp16: true });
  */
@@ -59,12 +49,14 @@ export async function convertCheckpoint(
         tensors.set(`gen${direction}.${key}`, { shape, data: () => file.read(prefix + key) });
       }
     }
+    const domains = modelDomains(file);
     const metadata: UgatitMetadata = {
       ngf: config.ngf,
       n_blocks: config.nBlocks,
       light: config.light,
       img_size: config.imgSize,
       directions,
+      ...(domains ? { domains } : {}),
     };
     await writeSafetensors(
       output,

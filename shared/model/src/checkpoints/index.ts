@@ -7,8 +7,6 @@ export {
   type ConvertOptions,
   type ConvertResult,
   convertCheckpoint,
-  UGATIT_METADATA_KEY,
-  type UgatitMetadata,
 } from "./convert.ts";
 export { CheckpointError, type CheckpointErrorCode } from "./errors.ts";
 export { bfloat16ToFloat32, float16ToFloat32, float32ToFloat16 } from "./half.ts";
@@ -25,5 +23,6 @@ export { readTensors } from "./network.ts";
 export { openWeightFile } from "./open.ts";
 export { type SafetensorsTensor, type WriteSafetensorsOptions, writeSafetensors } from "./safetensors.ts";
 export { type TorchCheckpointOptions, writeTorchCheckpoint } from "./torch-zip-writer.ts";
+export { modelDomains, UGATIT_METADATA_KEY, type UgatitMetadata } from "./ugatit-metadata.ts";
 export type { TensorDtype, TensorInfo, WeightFile } from "./weight-file.ts";
 export { writeAtomically, writeBytesAtomically } from "./write-all.ts";

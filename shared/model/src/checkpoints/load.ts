@@ -1,5 +1,6 @@
 /** @module Loading one generator or discriminator from any supported weight file, validated. */
 import type { Direction } from "@ugatit/contracts/directions";
+import type { ModelDomains } from "@ugatit/contracts/domains";
 import type { DiscriminatorConfig, GeneratorConfig } from "../architecture/config.ts";
 import { discriminatorParamShapes } from "../architecture/discriminator-spec.ts";
 import { describeGenerator, generatorParamShapes } from "../architecture/generator-spec.ts";
@@ -7,6 +8,7 @@ import type { TorchWeights } from "../architecture/params.ts";
 import { inferDiscriminatorConfig, inferGeneratorConfig } from "./infer-config.ts";
 import { checkNetwork, findNetwork, readNetwork, shapesUnder } from "./network.ts";
 import { openWeightFile } from "./open.ts";
+import { modelDomains } from "./ugatit-metadata.ts";
 import type { WeightFile } from "./weight-file.ts";
 
 export type DiscriminatorName = "disGA" | "disGB" | "disLA" | "disLB";
@@ -20,6 +22,8 @@ export interface LoadedGenerator {
   bare: boolean;
   /** The file says it was never trained (development safetensors carry `untrained: true`). */
   untrained: boolean;
+  /** What A and B are, in words, as the file's metadata names them; null when it names none. */
+  domains: ModelDomains | null;
 }
 
 export interface LoadedDiscriminator {
@@ -80,6 +84,7 @@ export async function readGenerator(file: WeightFile, direction: Direction): Pro
     source: file.format,
     bare,
     untrained: file.metadata.untrained === "true",
+    domains: modelDomains(file),
   };
 }
 

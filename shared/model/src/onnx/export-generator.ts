@@ -1,4 +1,5 @@
 import type { Direction } from "@ugatit/contracts/directions";
+import type { ModelDomains } from "@ugatit/contracts/domains";
 import { ONNX_INPUT, ONNX_OUTPUTS } from "@ugatit/contracts/onnx-io";
 import type { GeneratorConfig } from "../architecture/config.ts";
 import { resnetGenerator } from "../architecture/generator.ts";
@@ -15,6 +16,8 @@ export interface OnnxExportOptions {
   fp16?: boolean;
   /** The source checkpoint was never trained (carried into the metadata). */
   untrained?: boolean;
+  /** What the source model's domains are, in words (carried into the metadata). */
+  domains?: ModelDomains | null;
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -78,6 +81,7 @@ export function exportGeneratorToOnnx(
       direction: options.direction,
       parameters,
       untrained: options.untrained ?? false,
+      domains: options.domains ?? null,
     }),
   });
 }

@@ -3,7 +3,7 @@ import { generatorParamShapes } from "../architecture/generator-spec.ts";
 import { initialWeights } from "../architecture/init.ts";
 import { memorySource } from "../checkpoints/byte-source.ts";
 import { exportGeneratorToOnnx } from "./export-generator.ts";
-import { OnnxModelError, readOnnxModelInfo } from "./metadata.ts";
+import { OnnxModelError, onnxMetadataProps, readOnnxModelInfo } from "./metadata.ts";
 import { ProtoMessage } from "./protobuf.ts";
 
 const read = (bytes: Uint8Array) => readOnnxModelInfo(memorySource(bytes, "m.onnx"), "m.onnx");
@@ -16,7 +16,21 @@ describe("an exported model's metadata", () => {
     const weights = initialWeights(generatorParamShapes(config), 3);
     const parameters = [...weights.values()].reduce((n, t) => n + t.data.length, 0);
     const bytes = exportGeneratorToOnnx(config, weights, { direction, untrained: true });
-    expect(await read(bytes)).toEqual({ config, direction, parameters, untrained: true });
+    expect(await read(bytes)).toEqual({ config, direction, parameters, untrained: true, domains: null });
+  });
+
+  it("carries the source model's domain names, and refuses half of them", async () => {
+    const config = { ngf: 4, nBlocks: 1, light: true, imgSize: null };
+    const weights = initialWeights(generatorParamShapes(config), 3);
+    const domains = { A: "colour emoji", B: "line-art emoji" };
+    const bytes = exportGeneratorToOnnx(config, weights, { direction: "A2B", domains });
+    expect((await read(bytes)).domains).toEqual(domains);
+    const props = onnxMetadataProps({ config, direction: "A2B", parameters: 1, untrained: false, domains });
+    const half = new ProtoMessage();
+    for (const [key, value] of Object.entries(props)) {
+      if (key !== "domain_b") half.message(14, new ProtoMessage().string(1, key).string(2, value));
+    }
+    await expect(read(half.encode())).rejects.toThrow(/domain_a and domain_b are not both names/);
   });
 
   it("fp16 halves the file", () => {

@@ -1,6 +1,7 @@
 /** @module The model configuration an exported ONNX file carries in its `metadata_props`, and reading it back. */
 
 import type { Direction } from "@ugatit/contracts/directions";
+import { ModelDomains } from "@ugatit/contracts/domains";
 import type { GeneratorConfig } from "../architecture/config.ts";
 import type { ByteSource } from "../checkpoints/byte-source.ts";
 import { MODEL_FIELDS } from "./onnx-proto.ts";
@@ -13,6 +14,8 @@ export interface OnnxModelInfo {
   parameters: number;
   /** Exported from a development checkpoint that was never trained. */
   untrained: boolean;
+  /** What A and B are, in words, when the source model named them. */
+  domains: ModelDomains | null;
 }
 
 export class OnnxModelError extends Error {
@@ -37,7 +40,16 @@ export function onnxMetadataProps(info: OnnxModelInfo): Record<string, string> {
     img_size: config.imgSize === null ? "" : String(config.imgSize),
     parameters: String(info.parameters),
     untrained: String(info.untrained),
+    ...(info.domains ? { domain_a: info.domains.A, domain_b: info.domains.B } : {}),
   };
+}
+
+function domainsFromProps(props: Map<string, string>, file: string): ModelDomains | null {
+  if (!props.has("domain_a") && !props.has("domain_b")) return null;
+  const parsed = ModelDomains.safeParse({ A: props.get("domain_a"), B: props.get("domain_b") });
+  if (!parsed.success)
+    throw new OnnxModelError(file, "metadata domain_a and domain_b are not both names of 1–60 characters");
+  return parsed.data;
 }
 
 function infoFromProps(props: Map<string, string>, file: string): OnnxModelInfo {
@@ -59,6 +71,7 @@ function infoFromProps(props: Map<string, string>, file: string): OnnxModelInfo 
     direction,
     parameters: int("parameters"),
     untrained: props.get("untrained") === "true",
+    domains: domainsFromProps(props, file),
   };
 }
 
