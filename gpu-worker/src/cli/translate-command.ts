@@ -2,6 +2,8 @@ import { DIRECTIONS } from "@ugatit/contracts/directions";
 import { heatmapToRgb } from "@ugatit/contracts/image";
 import { decodeImage, encodeImage, formatFromPath } from "../image/index.ts";
 import { loadTranslator } from "../runtime/create-translator.ts";
+import { PRECISIONS } from "../runtime/translator.ts";
+import { activeWebGpuAdapter } from "../runtime/webgpu/webgpu-adapter.ts";
 import { oneOf, parseCommandLine, positiveInteger, required } from "./args.ts";
 import { assertOutputFolder, readUserFile, writeFileAtomic } from "./files.ts";
 import {
@@ -12,7 +14,13 @@ import {
   framingChoice,
 } from "./translate-framing.ts";
 
-export const TRANSLATE_USAGE = `ugatit translate --checkpoint <file|file.onnx> --direction A2B|B2A --input <image> --output <file.png|.jpg|.webp> [--heatmap <file.png>] [--size N] [--backend NAME] ${FRAMING_USAGE} [--json]`;
+export const TRANSLATE_USAGE = `ugatit translate --checkpoint <file|file.onnx> --direction A2B|B2A --input <image> --output <file.png|.jpg|.webp> [--heatmap <file.png>] [--size N] [--backend NAME] [--precision fp32|fp16] ${FRAMING_USAGE} [--json]`;
+
+/** The adapter in words for the human-readable line, on the webgpu backend. */
+function adapterNote(backend: string): string {
+  const adapter = backend === "webgpu" ? activeWebGpuAdapter() : undefined;
+  return adapter ? ` [${adapter.vendor} ${adapter.driver}${adapter.software ? ", software" : ""}]` : "";
+}
 
 /** `ugatit translate`: one image through one generator, written as an image file (and its attention map). */
 export async function translateCommand(argv: string[]): Promise<number> {
@@ -24,6 +32,7 @@ export async function translateCommand(argv: string[]): Promise<number> {
     heatmap: { type: "string" },
     size: { type: "string" },
     backend: { type: "string" },
+    precision: { type: "string", default: "fp32" },
     json: { type: "boolean", default: false },
     ...FRAMING_FLAGS,
   });
@@ -32,6 +41,7 @@ export async function translateCommand(argv: string[]): Promise<number> {
   const inputPath = required(values.input, "input");
   const outputPath = required(values.output, "output");
   const size = positiveInteger(values.size, "size");
+  const precision = oneOf(values.precision, PRECISIONS, "precision");
   const outputFormat = formatFromPath(outputPath);
   const heatmapFormat = values.heatmap === undefined ? undefined : formatFromPath(values.heatmap);
   const choice = framingChoice(values);
@@ -46,7 +56,13 @@ export async function translateCommand(argv: string[]): Promise<number> {
   );
   const framed = await framePhoto(photo, choice);
 
-  const translator = await loadTranslator({ checkpoint, direction, size, backend: values.backend });
+  const translator = await loadTranslator({
+    checkpoint,
+    direction,
+    size,
+    backend: values.backend,
+    precision,
+  });
   try {
     const started = performance.now();
     const [result] = await translator.translate([framed.modelInput]);
@@ -70,6 +86,8 @@ export async function translateCommand(argv: string[]): Promise<number> {
       cam_logit: result.camLogit,
       backend: translator.backend,
       ...(translator.executionProvider ? { execution_provider: translator.executionProvider } : {}),
+      precision: translator.precision,
+      ...(translator.backend === "webgpu" ? { adapter: activeWebGpuAdapter() } : {}),
       size: translator.size,
       light: translator.config.light,
       inference_ms: Math.round(inferenceMs * 10) / 10,
@@ -80,7 +98,7 @@ export async function translateCommand(argv: string[]): Promise<number> {
       process.stdout.write(`${JSON.stringify(report)}\n`);
     } else {
       process.stdout.write(
-        `${outputPath}: ${direction} ${translator.size}×${translator.size} on ${translator.backend}${translator.executionProvider ? ` (${translator.executionProvider})` : ""} in ${report.inference_ms} ms, cam_logit [${result.camLogit.map((v) => v.toFixed(4)).join(", ")}]\n`,
+        `${outputPath}: ${direction} ${translator.size}×${translator.size} on ${translator.backend}${translator.executionProvider ? ` (${translator.executionProvider})` : ""}${adapterNote(translator.backend)} in ${report.inference_ms} ms, cam_logit [${result.camLogit.map((v) => v.toFixed(4)).join(", ")}]\n`,
       );
     }
     return 0;

@@ -8,7 +8,7 @@ import { activateBackend, BackendError, type BackendName } from "./backends.ts";
 import { resolveInputSize } from "./input-size.ts";
 import { isOnnxFile, readOnnxFileInfo } from "./onnx/onnx-file.ts";
 import { TfjsTranslator } from "./tfjs/tfjs-translator.ts";
-import type { Translator } from "./translator.ts";
+import type { Precision, Translator } from "./translator.ts";
 
 export interface TranslatorOptions {
   /** A checkpoint (PyTorch, safetensors) or a model exported by `ugatit convert --format onnx`. */
@@ -17,6 +17,18 @@ export interface TranslatorOptions {
   /** Input side of a light model (default 256); must match a full model's fixed size. */
   size?: number | undefined;
   backend?: string | undefined;
+  /** fp16 needs the webgpu backend and a checkpoint (an `.onnx` file runs as it was exported). */
+  precision?: Precision | undefined;
+}
+
+/** The backends that run on ONNX Runtime (the others are TF.js). */
+export function onOnnxRuntime(backend: BackendName): backend is "onnx" | "webgpu" {
+  return backend === "onnx" || backend === "webgpu";
+}
+
+function checkPrecision(backend: BackendName, precision: Precision): void {
+  if (precision === "fp16" && backend !== "webgpu")
+    throw new BackendError(`precision fp16 runs on the webgpu backend, not ${backend}`);
 }
 
 /** The ONNX Runtime runner, imported only when asked for (its native library is large). */
@@ -38,19 +50,25 @@ export async function loadTranslator(options: TranslatorOptions): Promise<Transl
         `${basename(options.checkpoint)} holds the ${info.direction} generator, not ${options.direction}`,
       );
     }
+    if (options.precision === "fp16")
+      throw new BackendError("precision fp16 converts a checkpoint; an .onnx file runs as it was exported");
     const size = resolveInputSize(info.config, options.size);
     const backend = await activateBackend(options.backend ?? "onnx");
     return translatorFromOnnx(options.checkpoint, info, size, backend, basename(options.checkpoint));
   }
   const { config, weights } = await loadGenerator(options.checkpoint, options.direction);
   const size = resolveInputSize(config, options.size);
+  if (options.precision === "fp16" && options.backend !== "webgpu")
+    throw new BackendError("precision fp16 runs on the webgpu backend: add --backend webgpu");
   const backend = await activateBackend(options.backend);
-  return translatorFromWeights(config, weights, options.direction, size, backend);
+  return translatorFromWeights(config, weights, options.direction, size, backend, {
+    precision: options.precision ?? "fp32",
+  });
 }
 
 /**
- * A translator over weights already read, on the backend already active. On `onnx` it runs `exported`
- * (these weights already exported to ONNX) when given, else exports them in memory.
+ * A translator over weights already read, on the backend already active. On ONNX Runtime it runs
+ * `exported` (these weights already exported to ONNX, float32) when given, else exports them in memory.
  */
 export async function translatorFromWeights(
   config: GeneratorConfig,
@@ -58,11 +76,16 @@ export async function translatorFromWeights(
   direction: Direction,
   size: number,
   backend: BackendName,
-  exported?: Uint8Array,
+  options: { exported?: Uint8Array | undefined; precision?: Precision } = {},
 ): Promise<Translator> {
-  if (backend === "onnx") {
-    const model = exported ?? exportGeneratorToOnnx(config, weights, { direction });
-    return (await onnxRunner()).create(config, direction, size, model);
+  const precision = options.precision ?? "fp32";
+  checkPrecision(backend, precision);
+  if (onOnnxRuntime(backend)) {
+    const half = precision === "fp16";
+    const model =
+      (half ? undefined : options.exported) ??
+      exportGeneratorToOnnx(config, weights, { direction, halfConvolutions: half });
+    return (await onnxRunner()).create(config, direction, size, model, backend, precision);
   }
   return new TfjsTranslator(config, direction, size, backend, Generator.fromTorch(config, weights));
 }
@@ -75,8 +98,8 @@ export async function translatorFromOnnx(
   backend: BackendName,
   file: string,
 ): Promise<Translator> {
-  if (backend !== "onnx") {
-    throw new BackendError(`${file} is an ONNX model: it runs on the onnx backend, not ${backend}`);
+  if (!onOnnxRuntime(backend)) {
+    throw new BackendError(`${file} is an ONNX model: it runs on the onnx or webgpu backend, not ${backend}`);
   }
-  return (await onnxRunner()).create(info.config, info.direction, size, model);
+  return (await onnxRunner()).create(info.config, info.direction, size, model, backend, "fp32");
 }

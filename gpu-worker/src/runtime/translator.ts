@@ -5,6 +5,10 @@ import type { BackendName } from "./backends.ts";
 
 export type { Direction };
 
+/** The arithmetic of the convolutions: float32, or float16 on the webgpu backend (the adapter's shader-f16). */
+export const PRECISIONS = ["fp32", "fp16"] as const;
+export type Precision = (typeof PRECISIONS)[number];
+
 /** Interleaved 8-bit RGB. */
 export interface RgbImage {
   width: number;
@@ -27,8 +31,9 @@ export interface Translator {
   readonly direction: Direction;
   readonly size: number;
   readonly backend: BackendName;
-  /** ONNX Runtime's provider (`tensorrt`, `cuda`, `cpu`); TF.js backends have none. */
+  /** ONNX Runtime's provider (`tensorrt`, `cuda`, `cpu`, `webgpu`); TF.js backends have none. */
   readonly executionProvider?: string;
+  readonly precision: Precision;
   /** Resizes (bilinear, as the official test transform) and translates; one batch, results in input order. */
   translate(inputs: RgbImage[]): Promise<Translation[]>;
   dispose(): void;

@@ -5,6 +5,7 @@
 import type { ReplayGuard } from "@ugatit/contracts/protocol";
 import type { Hono } from "hono";
 import type { Logger } from "pino";
+import type { WebGpuAdapter } from "../runtime/webgpu/webgpu-adapter.ts";
 import { createRouter, type WorkerEnv, type WorkerState } from "./context.ts";
 import { healthzRoute } from "./health/healthz.ts";
 import { readyzRoute } from "./health/readyz.ts";
@@ -26,6 +27,10 @@ export interface WorkerAppDeps extends InferDeps {
   logger: Logger;
   state: WorkerState;
   backend: string;
+  /** fp32 or fp16 (absent: fp32). */
+  precision?: string;
+  /** The WebGPU adapter on the webgpu backend. */
+  adapter?: WebGpuAdapter | undefined;
   versions: Record<string, string>;
   requestTimeoutMs: number;
 }

@@ -4,6 +4,7 @@ import { version_core as tfjsVersion } from "@tensorflow/tfjs-core";
 import { ReplayGuard } from "@ugatit/contracts/protocol";
 import pino, { type Logger } from "pino";
 import { activateBackend } from "../runtime/backends.ts";
+import { activeWebGpuAdapter } from "../runtime/webgpu/webgpu-adapter.ts";
 import { BatcherPool } from "./batching/batcher-pool.ts";
 import type { WorkerConfig } from "./config/worker-config.ts";
 import type { WorkerState } from "./context.ts";
@@ -61,7 +62,7 @@ export async function startWorker(
 
   const metrics = new WorkerMetrics();
   metrics.backend.set({ backend }, 1);
-  const registry = new ModelRegistry(backend, config.UGATIT_SIZE, storage);
+  const registry = new ModelRegistry(backend, config.UGATIT_SIZE, storage, config.UGATIT_PRECISION);
   const batchers = new BatcherPool({
     maxBatch: config.MAX_BATCH,
     maxDelayMs: config.MAX_DELAY_MS,
@@ -81,10 +82,12 @@ export async function startWorker(
     logger,
     state,
     backend,
+    precision: config.UGATIT_PRECISION,
+    adapter: backend === "webgpu" ? activeWebGpuAdapter() : undefined,
     versions: {
       node: process.versions.node,
       tfjs: tfjsVersion,
-      ...(backend === "onnx" ? { onnxruntime: await onnxRuntimeVersion() } : {}),
+      ...(backend === "onnx" || backend === "webgpu" ? { onnxruntime: await onnxRuntimeVersion() } : {}),
     },
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
   });

@@ -4,33 +4,37 @@ import type { GeneratorConfig } from "@ugatit/model/architecture";
 import { ONNX_INPUT, ONNX_OUTPUTS } from "@ugatit/model/onnx";
 import { Tensor } from "onnxruntime-node";
 import { toModelBatch, toTranslations } from "../model-io.ts";
-import type { RgbImage, Translation, Translator } from "../translator.ts";
-import { createSession, type ExecutionProvider, type OnnxSession } from "./session.ts";
+import type { Precision, RgbImage, Translation, Translator } from "../translator.ts";
+import type { ExecutionProvider } from "./providers.ts";
+import { createSession, type OnnxSession } from "./session.ts";
 
-/** A generator exported to ONNX, on ONNX Runtime's best present execution provider. */
+/** A generator exported to ONNX, on WebGPU or on ONNX Runtime's best present execution provider. */
 export class OnnxTranslator implements Translator {
-  readonly backend = "onnx";
-
   private constructor(
     readonly config: GeneratorConfig,
     readonly direction: Direction,
     readonly size: number,
     private readonly onnx: OnnxSession,
+    readonly backend: "onnx" | "webgpu",
+    readonly precision: Precision,
   ) {}
 
-  /** The provider running it: `tensorrt`, `cuda` or `cpu`. */
+  /** The provider running it: `tensorrt`, `cuda`, `cpu` or `webgpu`. */
   get executionProvider(): ExecutionProvider {
     return this.onnx.provider;
   }
 
-  /** A session over an exported model: its bytes, or the path of an `.onnx` file. */
+  /** A session over an exported model (its bytes, or the path of an `.onnx` file) whose precision is given. */
   static async create(
     config: GeneratorConfig,
     direction: Direction,
     size: number,
     model: Uint8Array | string,
+    backend: "onnx" | "webgpu",
+    precision: Precision,
   ): Promise<OnnxTranslator> {
-    return new OnnxTranslator(config, direction, size, await createSession(model));
+    const session = await createSession(model, { webgpu: backend === "webgpu" });
+    return new OnnxTranslator(config, direction, size, session, backend, precision);
   }
 
   async translate(inputs: RgbImage[]): Promise<Translation[]> {

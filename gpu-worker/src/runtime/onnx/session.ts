@@ -1,33 +1,6 @@
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
-import { dirname, join } from "node:path";
 import { InferenceSession } from "onnxruntime-node";
-
-/** ONNX Runtime's execution providers this backend uses, best first. */
-export const EXECUTION_PROVIDERS = ["tensorrt", "cuda", "cpu"] as const;
-export type ExecutionProvider = (typeof EXECUTION_PROVIDERS)[number];
-
-const require = createRequire(import.meta.url);
-
-/** onnxruntime-node installs a GPU provider's library beside its binding only where CUDA is set up. */
-function providerLibrary(provider: "tensorrt" | "cuda"): string {
-  const bin = join(
-    dirname(require.resolve("onnxruntime-node")),
-    "..",
-    "bin",
-    "napi-v6",
-    process.platform,
-    process.arch,
-  );
-  const file = `onnxruntime_providers_${provider}`;
-  return join(bin, process.platform === "win32" ? `${file}.dll` : `lib${file}.so`);
-}
-
-/** The providers present here, best first; the CPU provider ships in the package. */
-export function presentExecutionProviders(): ExecutionProvider[] {
-  return EXECUTION_PROVIDERS.filter((p) => p === "cpu" || existsSync(providerLibrary(p)));
-}
+import { type ExecutionProvider, presentExecutionProviders } from "./providers.ts";
 
 export interface OnnxSession {
   session: InferenceSession;
@@ -36,11 +9,15 @@ export interface OnnxSession {
 }
 
 /**
- * An inference session on the best present provider that starts: a GPU provider whose CUDA libraries
- * are missing fails at session creation, and the next one is tried. Intra-op threads: one per core.
+ * An inference session: on WebGPU (nodes it lacks kernels for, the shape arithmetic, run on the CPU), or
+ * on the best present provider that starts: a GPU provider whose CUDA libraries are missing fails at
+ * session creation, and the next one is tried. Intra-op threads: one per core.
  */
-export async function createSession(model: Uint8Array | string): Promise<OnnxSession> {
-  const providers = presentExecutionProviders();
+export async function createSession(
+  model: Uint8Array | string,
+  on: { webgpu?: boolean } = {},
+): Promise<OnnxSession> {
+  const providers: ExecutionProvider[] = on.webgpu ? ["webgpu"] : presentExecutionProviders();
   let failure: unknown;
   for (const [i, provider] of providers.entries()) {
     try {
@@ -50,6 +27,8 @@ export async function createSession(model: Uint8Array | string): Promise<OnnxSes
         interOpNumThreads: 1,
         executionMode: "sequential",
         graphOptimizationLevel: "all",
+        // on WebGPU, ORT warns on every session that shape arithmetic stays on the CPU, as intended
+        ...(on.webgpu ? { logSeverityLevel: 3 as const } : {}),
       };
       const session =
         typeof model === "string"

@@ -7,6 +7,8 @@ import type { RgbImage, Translation, Translator } from "../translator.ts";
 
 /** A generator on the active TF.js backend. */
 export class TfjsTranslator implements Translator {
+  readonly precision = "fp32";
+
   constructor(
     readonly config: GeneratorConfig,
     readonly direction: Direction,

@@ -1,5 +1,6 @@
 import { SharedSecret } from "@ugatit/contracts/protocol";
 import { z } from "zod";
+import { PRECISIONS } from "../../runtime/translator.ts";
 
 const int = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -16,6 +17,8 @@ export const WorkerEnv = z.object({
   /** `name@version=source` entries, comma-separated; a source is a file path or `s3://bucket/key`. */
   UGATIT_MODELS: z.string().min(1, "UGATIT_MODELS names no model"),
   UGATIT_BACKEND: z.string().optional(),
+  /** fp16: convolutions in half precision, on the webgpu backend. */
+  UGATIT_PRECISION: z.enum(PRECISIONS).default("fp32"),
   /** The input side of light models (a full model's is fixed by its checkpoint). */
   UGATIT_SIZE: int(256, 8, 2048),
   S3_ENDPOINT: z.url().optional(),

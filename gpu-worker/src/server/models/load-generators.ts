@@ -17,7 +17,7 @@ import type { BackendName } from "../../runtime/backends.ts";
 import { translatorFromOnnx, translatorFromWeights } from "../../runtime/create-translator.ts";
 import { resolveInputSize } from "../../runtime/input-size.ts";
 import { isOnnxFile, onnxModelFromBytes, readOnnxFile } from "../../runtime/onnx/onnx-file.ts";
-import type { Translator } from "../../runtime/translator.ts";
+import type { Precision, Translator } from "../../runtime/translator.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
 import { downloadSource, sourceFileName, withLocalFile } from "./model-source.ts";
 import type { ModelSpec } from "./model-spec.ts";
@@ -57,6 +57,7 @@ export interface GeneratorLoadOptions {
   /** The input side of light models. */
   lightSize: number;
   storage: ObjectStore | undefined;
+  precision: Precision;
 }
 
 /** The side images are resized to for this generator on this worker. */
@@ -136,7 +137,10 @@ async function serveWeights(
     parameters: [...weights.values()].reduce((n, t) => n + t.data.length, 0),
     untrained,
     domains,
-    translator: await translatorFromWeights(config, weights, direction, size, options.backend, onnx),
+    translator: await translatorFromWeights(config, weights, direction, size, options.backend, {
+      exported: onnx,
+      precision: options.precision,
+    }),
     onnx,
     framing,
   };

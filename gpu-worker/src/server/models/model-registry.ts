@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { Direction } from "@ugatit/contracts/directions";
 import type { ModelInfo } from "@ugatit/contracts/protocol";
 import type { BackendName } from "../../runtime/backends.ts";
-import type { Translator } from "../../runtime/translator.ts";
+import type { Precision, Translator } from "../../runtime/translator.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
 import { loadGenerators, servedSize } from "./load-generators.ts";
 import { compareVersions, type ModelSpec } from "./model-spec.ts";
@@ -47,6 +47,7 @@ export class ModelRegistry {
     private readonly backend: BackendName,
     private readonly lightSize: number,
     private readonly storage?: ObjectStore,
+    private readonly precision: Precision = "fp32",
   ) {}
 
   /** Loads one model, reading its source once (an `s3://` one downloaded once). */
@@ -56,6 +57,7 @@ export class ModelRegistry {
       backend: this.backend,
       lightSize: this.lightSize,
       storage: this.storage,
+      precision: this.precision,
     });
     const last = generators.at(-1);
     if (!last) throw new Error(`${spec.source}: no generator found`);

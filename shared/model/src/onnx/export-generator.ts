@@ -14,6 +14,8 @@ export interface OnnxExportOptions {
   direction: Direction;
   /** Store the weights as float16 (half the file); Cast nodes turn them back to float32 at load. */
   fp16?: boolean;
+  /** Compute the convolutions in float16 (for GPUs with fast half precision); input and outputs stay float32. */
+  halfConvolutions?: boolean;
   /** The source checkpoint was never trained (carried into the metadata). */
   untrained?: boolean;
   /** What the source model's domains are, in words (carried into the metadata). */
@@ -68,7 +70,12 @@ export function exportGeneratorToOnnx(
     return value;
   };
 
-  const out = resnetGenerator(onnxOps(g), param, config, x);
+  const out = resnetGenerator(
+    onnxOps(g, { halfConvolutions: options.halfConvolutions ?? false }),
+    param,
+    config,
+    x,
+  );
   g.output(out.image, ONNX_OUTPUTS[0], DataType.FLOAT, ["batch", 3, h, w]);
   g.output(out.camLogit, ONNX_OUTPUTS[1], DataType.FLOAT, ["batch", 2]);
   g.output(out.heatmap, ONNX_OUTPUTS[2], DataType.FLOAT, ["batch", 1, quarter(h), quarter(w)]);

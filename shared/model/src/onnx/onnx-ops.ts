@@ -22,12 +22,26 @@ const PHASE_TAPS = [
 ] as const;
 const transposed2x3 = (m: readonly number[]) => [m[0]!, m[3]!, m[1]!, m[4]!, m[2]!, m[5]!];
 
+export interface OnnxOpsOptions {
+  /**
+   * Convolutions in float16 (activations, filters, accumulation where the provider does so), the rest
+   * (normalisation statistics, whose sums overflow float16, the CAM, the MLP) in float32.
+   */
+  halfConvolutions?: boolean;
+}
+
 /**
  * {@link TensorOps} that record ONNX nodes, NCHW, parameters in PyTorch's layouts (conv OIHW, Linear
  * [out, in], per-channel [1, C, 1, 1]). Shapes stay symbolic: batch, height and width may vary at run time.
  */
-export function onnxOps(g: OnnxGraph): TensorOps<Value> {
+export function onnxOps(g: OnnxGraph, options: OnnxOpsOptions = {}): TensorOps<Value> {
   const op = g.op.bind(g);
+  /** A Conv node, computed in float16 between two Casts when asked (the filter's Cast folds at load). */
+  const convNode = (inputs: Value[], attributes?: Parameters<typeof op>[2]) => {
+    if (!options.halfConvolutions) return op("Conv", inputs, attributes);
+    const half = inputs.map((v) => op("Cast", [v], { to: DataType.FLOAT16 }));
+    return op("Cast", [op("Conv", half, attributes)], { to: DataType.FLOAT });
+  };
   // The channel count of conv outputs, which InstanceNormalization needs for its scale and bias.
   const channels = new Map<Value, number>();
   // The input of each nearest 2× upsampling, by its output: a convolution of the output runs on the input.
@@ -81,7 +95,7 @@ export function onnxOps(g: OnnxGraph): TensorOps<Value> {
       op("Concat", shifted, { axis: 1 }), // [out, 4, in, k + 1, k + 1]: output channel c · 4 + phase
       g.int64s([4 * out!, inputs!, k! + 1, k! + 1]),
     ]);
-    return phasesToSpace(op("Conv", [padded, filters], { strides: [2, 2] }), bias);
+    return phasesToSpace(convNode([padded, filters], { strides: [2, 2] }), bias);
   };
   /**
    * ReflPad 1 → Conv 3×3 on the nearest 2× upsampling of x, at x's resolution: per dimension, output
@@ -105,7 +119,7 @@ export function onnxOps(g: OnnxGraph): TensorOps<Value> {
     const taps = op("MatMul", [op("MatMul", [rows, op("Unsqueeze", [filter, g.int64s([1])])]), columns]);
     const filters = op("Reshape", [taps, g.int64s([4 * out!, inputs!, 2, 2])]); // channel c · 4 + phase
     const padded = op("Pad", [source, g.int64s([0, 0, 1, 1, 0, 0, 1, 1])], { mode: "edge" });
-    const phases = phasesToSpace(op("Conv", [padded, filters]), bias);
+    const phases = phasesToSpace(convNode([padded, filters]), bias);
     return op("Slice", [phases, g.int64s([1, 1]), g.int64s([-1, -1]), g.int64s(spatial)]);
   };
   /** Channels c · 4 + phase (CRD) of a convolution's output as 2×2 blocks of pixels, then the bias. */
@@ -129,7 +143,7 @@ export function onnxOps(g: OnnxGraph): TensorOps<Value> {
           ? upsampledConv(source, filter, dims, bias)
           : out !== undefined && out < FEW_CHANNELS && stride === 1 && 2 * pad === k - 1
             ? phaseConv(reflected(), filter, dims, bias)
-            : op("Conv", bias ? [reflected(), filter, bias] : [reflected(), filter], {
+            : convNode(bias ? [reflected(), filter, bias] : [reflected(), filter], {
                 strides: [stride, stride],
               });
       const y =
