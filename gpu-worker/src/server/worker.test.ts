@@ -23,7 +23,7 @@ import {
   type WorkerProcess,
   workerEnv,
 } from "../../../test/helpers/worker.ts";
-import { presentBackends } from "../runtime/backends.ts";
+import { defaultBackendOrder } from "../runtime/backends.ts";
 
 const run = promisify(execFile);
 const PARITY = join(ROOT, "test/fixtures/ugatit-parity");
@@ -31,7 +31,7 @@ const PARITY = join(ROOT, "test/fixtures/ugatit-parity");
 const DEMO = join(ROOT, "models/demo/emoji-light.safetensors");
 const MODELS = `light@1=${join(PARITY, "light64.pt")},bare@1=${join(ROOT, "test/fixtures/checkpoints/genA2B_bare.pt")}`;
 /** The worker's default: the best backend present (ONNX Runtime here). */
-const BACKEND = presentBackends()[0];
+const BACKEND = defaultBackendOrder()[0];
 /** light64's B2A generator exported by `ugatit convert --format onnx`, served from the .onnx file. */
 const EXPORTED = join(tmpdir(), `ugatit-worker-${process.pid}-light64-B2A.onnx`);
 /** light64 converted with `--framing face`: a model that declares face framing as its default. */
