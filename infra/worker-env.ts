@@ -26,7 +26,13 @@ export const WORKER_ENV = [
   },
   {
     name: "UGATIT_BACKEND",
-    description: "onnx | tfjs-node-gpu | tfjs-node | wasm | cpu; unset: the best present",
+    description:
+      "onnx | webgpu | tfjs-node-gpu | tfjs-node | wasm | cpu; unset: CUDA provider, else WebGPU on a GPU, else ONNX Runtime on the CPU",
+  },
+  {
+    name: "UGATIT_PRECISION",
+    default: "fp32",
+    description: "fp32 | fp16 (convolutions in half precision; webgpu backend only)",
   },
   {
     name: "UGATIT_SIZE",

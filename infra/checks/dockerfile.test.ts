@@ -72,6 +72,43 @@ describe("checkWorkerDockerfile", () => {
   });
 });
 
+describe("checkWorkerDockerfile on the WebGPU image", () => {
+  const webgpu = WORKER_IMAGES.find((image) => image.file.includes("webgpu"))!;
+  const text = readRepoFile(webgpu.file);
+
+  it.each([
+    [
+      "no graphics capability (no Vulkan driver in the container)",
+      "NVIDIA_DRIVER_CAPABILITIES=graphics,compute,utility",
+      "NVIDIA_DRIVER_CAPABILITIES=compute,utility",
+      "sets NVIDIA_DRIVER_CAPABILITIES=compute,utility, not",
+    ],
+    [
+      "no capabilities at all",
+      "ENV NVIDIA_VISIBLE_DEVICES=all NVIDIA_DRIVER_CAPABILITIES=graphics,compute,utility",
+      "ENV NVIDIA_VISIBLE_DEVICES=all",
+      "does not set NVIDIA_DRIVER_CAPABILITIES",
+    ],
+    [
+      "another default backend",
+      "ENV UGATIT_BACKEND=webgpu",
+      "ENV UGATIT_BACKEND=onnx",
+      "UGATIT_BACKEND=onnx",
+    ],
+    ["no Vulkan loader", "libvulkan1 ", "", "does not apt-get install libvulkan1"],
+  ])("notices %s", (_, search, replacement, expected) => {
+    const problems = checkWorkerDockerfile(replaceOnce(text, search, replacement), webgpu);
+    expect(problems).toContainEqual(expect.stringContaining(expected));
+  });
+
+  it("lets the container runtime's variables through only where the image's spec names them", () => {
+    expect(checkWorkerDockerfile(text, webgpu)).toEqual([]);
+    expect(checkWorkerDockerfile(text, { ...webgpu, env: {} })).toContainEqual(
+      expect.stringContaining("NVIDIA_DRIVER_CAPABILITIES is not a variable of ugatit serve"),
+    );
+  });
+});
+
 describe("imageUserId", () => {
   it("reads the final stage's numeric user", () => {
     expect(imageUserId(committed)).toBe(10001);

@@ -17,8 +17,15 @@ export interface WorkerImageSpec {
   file: string;
   /** The final stage's base image (`name:tag`) must match it. */
   runtimeBase: RegExp;
-  /** The optional TF.js backend whose install script (the libtensorflow download) the build runs. */
-  backendPackage: string;
+  /** The optional TF.js backend whose install script (the libtensorflow download) the build runs, if any. */
+  backendPackage?: string;
+  /**
+   * Variables the final stage must set, each to a value matching its pattern; they may be the container
+   * runtime's (NVIDIA_*) as well as the worker's.
+   */
+  env?: Readonly<Record<string, RegExp>>;
+  /** Packages the final stage must install with apt-get. */
+  aptPackages?: readonly string[];
 }
 
 /** How every worker image starts: exec form, so SIGTERM reaches Node (and its drain) directly. */
@@ -79,23 +86,50 @@ function entrypointProblems(runtime: Stage): string[] {
     : [`the ENTRYPOINT is not the exec form ${JSON.stringify(WORKER_ENTRYPOINT)}`];
 }
 
-function envProblems(runtime: Stage): string[] {
-  const set = runtime.instructions
-    .filter((instruction): instruction is Env => instruction instanceof Env)
-    .flatMap((env) => env.getProperties().map((property) => property.getName()));
+/** The variables the stage's ENV instructions set, the last value of each. */
+function envValues(runtime: Stage): Map<string, string> {
+  return new Map(
+    runtime.instructions
+      .filter((instruction): instruction is Env => instruction instanceof Env)
+      .flatMap((env) => env.getProperties().map((p) => [p.getName(), p.getValue() ?? ""] as const)),
+  );
+}
+
+function envProblems(runtime: Stage, required: Readonly<Record<string, RegExp>>): string[] {
+  const values = envValues(runtime);
+  const set = [...values.keys()].filter((name) => !(name in required));
+  const missing = Object.entries(required).flatMap(([name, pattern]) => {
+    const value = values.get(name);
+    if (value === undefined) return [`the final stage does not set ${name}`];
+    return pattern.test(value) ? [] : [`the final stage sets ${name}=${value}, not ${pattern}`];
+  });
   const read = runtime.instructions.flatMap((instruction) =>
     [...argumentsOf(instruction).matchAll(/process\.env\.(\w+)/g)].map((match) => match[1] ?? ""),
   );
-  return [...set, ...read]
-    .filter((name) => !isWorkerEnvName(name))
-    .map((name) => `${name} is not a variable of ugatit serve (infra/worker-env.ts)`);
+  return [
+    ...missing,
+    ...[...set, ...read]
+      .filter((name) => !isWorkerEnvName(name) && !(name in required))
+      .map((name) => `${name} is not a variable of ugatit serve (infra/worker-env.ts)`),
+  ];
 }
 
-function buildProblems(builders: Stage[], backendPackage: string): string[] {
+function aptProblems(runtime: Stage, packages: readonly string[]): string[] {
+  const installs = ofKeyword(runtime, "RUN")
+    .map((run) => argumentsOf(run))
+    .flatMap((command) => [...command.matchAll(/apt-get install\b([^&;|]*)/g)].map((m) => m[1] ?? ""))
+    .flatMap((args) => args.split(/\s+/));
+  return packages
+    .filter((name) => !installs.includes(name))
+    .map((name) => `the final stage does not apt-get install ${name}`);
+}
+
+function buildProblems(builders: Stage[], backendPackage: string | undefined): string[] {
   const commands = builders.flatMap((stage) => ofKeyword(stage, "RUN").map((run) => argumentsOf(run)));
   const problems: string[] = [];
   if (!commands.some((command) => /npm ci\b.*--workspace[= ]@ugatit\/gpu-worker/.test(command)))
     problems.push("no build stage runs npm ci --workspace @ugatit/gpu-worker");
+  if (backendPackage === undefined) return problems;
   const backend = new RegExp(`npm rebuild\\b[^&;|]*\\s${backendPackage.replaceAll("/", "\\/")}(\\s|$)`);
   if (!commands.some((command) => backend.test(command)))
     problems.push(`no build stage runs the install script of ${backendPackage} (npm rebuild)`);
@@ -129,7 +163,8 @@ export function checkWorkerDockerfile(text: string, spec: WorkerImageSpec): stri
     problems.push(
       ...userProblems(runtime),
       ...entrypointProblems(runtime),
-      ...envProblems(runtime),
+      ...envProblems(runtime, spec.env ?? {}),
+      ...aptProblems(runtime, spec.aptPackages ?? []),
       ...buildProblems(stages.slice(0, -1), spec.backendPackage),
     );
   }

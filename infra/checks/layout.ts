@@ -20,6 +20,18 @@ export const WORKER_IMAGES = [
     runtimeBase: /^node:22\.\d+\.\d+-bookworm-slim$/,
     backendPackage: "@tensorflow/tfjs-node",
   },
+  {
+    file: "infra/docker/webgpu.Dockerfile",
+    // onnxruntime-node's WebGPU provider over the NVIDIA driver's Vulkan ICD: no CUDA in the image
+    runtimeBase: /^node:22\.\d+\.\d+-bookworm-slim$/,
+    env: {
+      UGATIT_BACKEND: /^webgpu$/,
+      // the Container Toolkit mounts the Vulkan driver only for `graphics`
+      NVIDIA_DRIVER_CAPABILITIES: /^(?=.*\bgraphics\b)(?=.*\bcompute\b)(?=.*\butility\b)[a-z,]+$/,
+      NVIDIA_VISIBLE_DEVICES: /^all$/,
+    },
+    aptPackages: ["libvulkan1"],
+  },
 ] as const satisfies readonly WorkerImageSpec[];
 
 export const DOCKERIGNORE = ".dockerignore";
