@@ -9,6 +9,7 @@ import {
 } from "@ugatit/model/architecture";
 import { exportGeneratorToOnnx } from "@ugatit/model/onnx";
 import { activateBackend } from "../../gpu-worker/src/runtime/backends.ts";
+import { activeWebGpuAdapter } from "../../gpu-worker/src/runtime/webgpu/webgpu-adapter.ts";
 
 export interface BenchCase {
   model: "light" | "full";
@@ -61,18 +62,26 @@ interface Forward {
   detail?: string;
 }
 
+/** How the webgpu rows are labelled: the adapter's driver, and whether it is a software one. */
+function adapterLabel(): string {
+  const adapter = activeWebGpuAdapter();
+  return adapter ? `${adapter.driver}, ${adapter.software ? "software" : "hardware"} adapter` : "webgpu";
+}
+
 /** One forward of a random batch, on ONNX Runtime (the graph exported in memory) or a TF.js backend. */
 async function forwardOn(c: BenchCase, config: GeneratorConfig, weights: TorchWeights): Promise<Forward> {
-  if (c.backend === "onnx") {
+  if (c.backend === "onnx" || c.backend === "webgpu") {
     const { createSession } = await import("../../gpu-worker/src/runtime/onnx/session.ts");
     const { Tensor } = await import("onnxruntime-node");
+    const webgpu = c.backend === "webgpu";
     const { session, provider } = await createSession(
       exportGeneratorToOnnx(config, weights, { direction: "A2B" }),
+      { webgpu },
     );
     const data = Float32Array.from({ length: c.batch * 3 * c.size * c.size }, () => Math.random() * 2 - 1);
     const x = new Tensor("float32", data, [c.batch, 3, c.size, c.size]);
     return {
-      detail: provider,
+      detail: webgpu ? adapterLabel() : provider,
       run: async () => {
         await session.run({ input: x });
       },

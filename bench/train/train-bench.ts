@@ -109,7 +109,7 @@ export async function benchTraining(
 ): Promise<{ results: TrainBenchResult[]; section: string }> {
   const results: TrainBenchResult[] = [];
   for (const name of o.cases) {
-    for (const backend of o.backends.filter((b) => b !== "onnx" && b !== "pytorch")) {
+    for (const backend of o.backends.filter((b) => !["onnx", "webgpu", "pytorch"].includes(b))) {
       const c = { name, backend, ...TRAIN_CASES[name] };
       process.stderr.write(`bench: training ${name} (${c.size}², ngf ${c.ngf}) on ${backend}…\n`);
       results.push(await measureTrainingInChild(o.entry, c, o.budgetMs, o.timeoutMs));
