@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Bench only: PyTorch eager on the CPU, the reference a user would otherwise pick.
+"""Bench only: PyTorch eager on the CPU (or, with --device cuda, a GPU), the reference a user would otherwise pick.
 
 The official ResnetGenerator (UGATIT-pytorch networks.py) as shared/docs/UGATIT-REFERENCE.md describes it,
 with PyTorch's default initialisation (speed does not depend on the values). Times forwards under
@@ -129,18 +129,25 @@ def main():
     parser.add_argument("--batch", type=int, default=1)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--budget-ms", type=float, default=15000)
+    parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
+    parser.add_argument("--half", action="store_true", help="float16 weights and inputs (cuda only)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    model = ResnetGenerator(64, 4, args.size, args.model == "light").eval()
-    x = torch.rand(args.batch, 3, args.size, args.size) * 2 - 1
+    dtype = torch.float16 if args.half else torch.float32
+    model = ResnetGenerator(64, 4, args.size, args.model == "light").eval().to(args.device, dtype)
+    x = (torch.rand(args.batch, 3, args.size, args.size) * 2 - 1).to(args.device, dtype)
+    # a GPU runs asynchronously: a forward is timed once its kernels have finished
+    sync = torch.cuda.synchronize if args.device == "cuda" else (lambda: None)
     times = []
     with torch.inference_mode():
         model(x)  # warm-up
+        sync()
         start = time.perf_counter()
         while not times or (time.perf_counter() - start) * 1000 < args.budget_ms:
             t = time.perf_counter()
             model(x)
+            sync()
             times.append((time.perf_counter() - t) * 1000)
     times.sort()
     print(
@@ -152,6 +159,7 @@ def main():
                 "params": sum(p.numel() for p in model.parameters()),
                 "torch": torch.__version__,
                 "threads": torch.get_num_threads(),
+                "device": torch.cuda.get_device_name() if args.device == "cuda" else "cpu",
             }
         )
     )
