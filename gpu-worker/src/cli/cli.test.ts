@@ -315,7 +315,7 @@ describe("ugatit convert and inspect", () => {
     });
   });
 
-  it("an ONNX model holds one direction and runs on the onnx backend only", async () => {
+  it("an ONNX model holds one direction and runs on ONNX Runtime (onnx, webgpu) only", async () => {
     const model = join(dir, "b2a.onnx");
     expectOneLineError(
       await ugatit(
@@ -352,7 +352,7 @@ describe("ugatit convert and inspect", () => {
     expectOneLineError(await run("--direction", "A2B"), /b2a\.onnx holds the B2A generator, not A2B/);
     expectOneLineError(
       await run("--direction", "B2A", "--backend", "wasm"),
-      /b2a\.onnx is an ONNX model: it runs on the onnx backend, not wasm/,
+      /b2a\.onnx is an ONNX model: it runs on the onnx or webgpu backend, not wasm/,
     );
     const notOnnx = join(dir, "text.onnx");
     await writeFile(notOnnx, "hello");
