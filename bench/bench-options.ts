@@ -33,7 +33,7 @@ const OPTIONS = {
 
 export const BENCH_USAGE = `usage: npm run bench -- [options]
   --suites a,b          ${SUITES.join(", ")} (default: all)
-  --backends a,b        ${[...BACKEND_NAMES, "pytorch"].join(", ")} (default: those present, and pytorch)
+  --backends a,b        ${[...BACKEND_NAMES, "pytorch"].join(", ")} (default: those present, webgpu only on a GPU, and pytorch)
   --models a,b          light, full (default: both)        --size N       generator side (256)
   --batches 1,4         batch sizes                        --budget-ms N  time per row (15000)
   --python PATH         the Python with torch for the PyTorch row (${DEFAULT_PYTHON})

@@ -4,7 +4,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
-import { presentBackends } from "../gpu-worker/src/runtime/backends.ts";
+import { defaultBackendOrder, presentBackends } from "../gpu-worker/src/runtime/backends.ts";
 import { BENCH_USAGE, type BenchOptions, BenchUsageError, parseBenchOptions } from "./bench-options.ts";
 import { benchEdge, type EdgeBenchResult, edgeTable } from "./edge/edge-bench.ts";
 import { benchFraming, type FramingBenchResult, framingTable } from "./framing/framing-bench.ts";
@@ -53,7 +53,10 @@ async function main(): Promise<void> {
     return;
   }
   const suites: string[] = values.suites;
-  const backends: string[] = values.backends ?? [...presentBackends(), "pytorch"];
+  // a software WebGPU adapter (minutes an image at 256²) only when named, as the worker's default choice
+  const hardwareWebGpu = defaultBackendOrder().includes("webgpu");
+  const present = presentBackends().filter((b) => b !== "webgpu" || hardwareWebGpu);
+  const backends: string[] = values.backends ?? [...present, "pytorch"];
   const workerBackend = backends.find((b) => b !== "pytorch");
   const { size, budgetMs } = values;
   const results: BenchResult[] = [];
