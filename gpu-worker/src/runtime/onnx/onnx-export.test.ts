@@ -190,6 +190,22 @@ describe("ONNX export", () => {
     await Promise.all([fp32.session.release(), fp16.session.release()]);
   });
 
+  it("with halfConvolutions computes the convolutions in float16, the rest and the I/O in float32", async () => {
+    const { config, weights } = await loadGenerator(resolve(PARITY, "full64.pt"), "A2B");
+    const fp32 = await InferenceSession.create(exportGeneratorToOnnx(config, weights, { direction: "A2B" }));
+    const half = exportGeneratorToOnnx(config, weights, { direction: "A2B", halfConvolutions: true });
+    const fp16 = await InferenceSession.create(half);
+    expect(graphSummary(half).ops).toContain("Cast");
+    const x = images(1, 64, 64);
+    const a = await run(fp32, x, [1, 3, 64, 64]);
+    const b = await run(fp16, x, [1, 3, 64, 64]);
+    const worst = maxAbsDifference(a.image, b.image);
+    expect(worst).toBeLessThan(0.05); // a few levels of 255 at most
+    expect(worst).toBeGreaterThan(0); // really half precision
+    expect(maxAbsDifference(a.camLogit, b.camLogit)).toBeLessThan(0.05);
+    await Promise.all([fp32.release(), fp16.release()]);
+  });
+
   it("computes the up-sampling convolutions at half resolution, as upsampling first would (96×80, 256²)", async () => {
     const config: GeneratorConfig = { ngf: 16, nBlocks: 2, light: true, imgSize: null };
     const weights = initialWeights(generatorParamShapes(config), 7);
