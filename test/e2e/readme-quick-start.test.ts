@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
-import { DEMO_MODEL_SIZE } from "../../infra/local/dev-model.ts";
+import { DEMO_MODEL_SIZE } from "../../gpu-worker/src/catalogue/catalogue.ts";
 import { assertPortFree } from "../../infra/local/ports.ts";
 import { ROOT } from "../helpers/processes.ts";
 import { freePort } from "../helpers/stack.ts";
