@@ -1,5 +1,9 @@
-import { defineConfig } from "vitest/config";
+import { existsSync } from "node:fs";
+import { configDefaults, defineConfig } from "vitest/config";
 import { edgeProjects } from "./edge/vitest.projects.ts";
+
+/** The README quick-start test's copy of the repository, where it runs `npm test`: that test must not recurse. */
+const QUICK_START_COPY = existsSync(new URL(".quick-start-copy", import.meta.url));
 
 export default defineConfig({
   test: {
@@ -17,6 +21,10 @@ export default defineConfig({
             "edge/browser/**/*.test.ts",
             "test/**/*.test.ts",
             "bench/**/*.test.ts",
+          ],
+          exclude: [
+            ...configDefaults.exclude,
+            ...(QUICK_START_COPY ? ["test/e2e/readme-quick-start.test.ts"] : []),
           ],
           testTimeout: 120_000,
           hookTimeout: 120_000,

@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { BACKEND_NAMES } from "../gpu-worker/src/runtime/backends.ts";
 import { DEFAULT_PYTHON } from "./generator/torch-bench.ts";
 
-export const SUITES = ["generator", "worker", "train", "edge", "framing"] as const;
+export const SUITES = ["generator", "worker", "train", "edge", "framing", "cli"] as const;
 const MODELS = ["light", "full"] as const;
 const TRAIN_CASES = ["demo", "light256"] as const;
 
@@ -29,6 +29,7 @@ const OPTIONS = {
   "edge-requests": { type: "string", default: "2000" },
   "edge-concurrency": { type: "string", default: "16" },
   "framing-runs": { type: "string", default: "20" },
+  "cli-images": { type: "string", default: "16" },
 } as const;
 
 export const BENCH_USAGE = `usage: npm run bench -- [options]
@@ -38,6 +39,7 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
   --batches 1,4         batch sizes                        --budget-ms N  time per row (15000)
   --python PATH         the Python with torch for the PyTorch row (${DEFAULT_PYTHON})
   --train-cases a,b     demo, light256                     --out DIR      where reports go (bench-results)
+  --cli-images N        images in the CLI's folder run against as many single-image runs (16)
   --worker-checkpoint, --worker-input, --worker-size, --worker-requests, --edge-requests, --edge-concurrency, --framing-runs`;
 
 export class BenchUsageError extends Error {
@@ -90,5 +92,6 @@ export function parseBenchOptions(argv: string[]) {
     edgeRequests: positive("edge-requests", values["edge-requests"]),
     edgeConcurrency: positive("edge-concurrency", values["edge-concurrency"]),
     framingRuns: positive("framing-runs", values["framing-runs"]),
+    cliImages: positive("cli-images", values["cli-images"]),
   };
 }

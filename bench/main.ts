@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { defaultBackendOrder, presentBackends } from "../gpu-worker/src/runtime/backends.ts";
 import { BENCH_USAGE, type BenchOptions, BenchUsageError, parseBenchOptions } from "./bench-options.ts";
+import { benchCli, type CliBenchResult, cliTable } from "./cli/cli-bench.ts";
 import { benchEdge, type EdgeBenchResult, edgeTable } from "./edge/edge-bench.ts";
 import { benchFraming, type FramingBenchResult, framingTable } from "./framing/framing-bench.ts";
 import { generatorRatios, generatorTable } from "./generator/generator-table.ts";
@@ -20,6 +21,8 @@ import {
 import { benchWorker, type WorkerBenchResult, workerTable } from "./worker/worker-bench.ts";
 
 const run = promisify(execFile);
+/** Held-out emoji renderings of the demo model's domain A. */
+const CLI_BENCH_IMAGES = "test/fixtures/demo-check/testA";
 
 /** Each case runs in its own process, so its peak memory is its own and backends do not share a heap. */
 async function measureInChild(c: BenchCase, budgetMs: number): Promise<BenchResult> {
@@ -128,6 +131,13 @@ async function main(): Promise<void> {
     process.stderr.write("bench: framing a 1-megapixel photo…\n");
     framing = await benchFraming(values.framingRuns);
   }
+  let cli: CliBenchResult[] = [];
+  if (suites.includes("cli")) {
+    process.stderr.write(
+      `bench: ugatit translate, ${values.cliImages} images in one folder run and one by one…\n`,
+    );
+    cli = await benchCli({ source: CLI_BENCH_IMAGES, images: values.cliImages });
+  }
   const sections = [];
   if (results.length) {
     const compared = generatorRatios(results);
@@ -156,6 +166,11 @@ async function main(): Promise<void> {
       `Framing (a 1280×800 JPEG; the tiny face detector on ONNX Runtime, one thread; load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores)\n\n${framingTable(framing)}`,
     );
   }
+  if (cli.length) {
+    sections.push(
+      `CLI (the demo model at its 96², default backend; wall time of the processes)\n\n${cliTable(cli)}`,
+    );
+  }
   const report = sections.join("\n\n");
   process.stdout.write(`${report}\n`);
   await mkdir(values.out, { recursive: true });
@@ -163,7 +178,7 @@ async function main(): Promise<void> {
   const file = resolve(values.out, `bench-${stamp}`);
   await writeFile(
     `${file}.json`,
-    `${JSON.stringify({ date: new Date().toISOString(), generators: results, loadBefore, notes, worker, training, edge, framing }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), generators: results, loadBefore, notes, worker, training, edge, framing, cli }, null, 2)}\n`,
   );
   await writeFile(`${file}.md`, `${report}\n`);
   process.stderr.write(`bench: results written to ${file}.json and .md\n`);

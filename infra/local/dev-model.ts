@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import { DIRECTIONS } from "@ugatit/contracts/directions";
 import { type GeneratorConfig, generatorParamShapes, initialWeights } from "@ugatit/model/architecture";
 import { type SafetensorsTensor, UGATIT_METADATA_KEY, writeSafetensors } from "@ugatit/model/checkpoints";
+import { DEMO_MODEL_SIZE } from "../../gpu-worker/src/catalogue/catalogue.ts";
 
 export interface DevModel {
   /** The model's name in the worker and the API. */
@@ -12,9 +13,6 @@ export interface DevModel {
   /** The side light models are served at (the worker's UGATIT_SIZE); unset: the worker's default. */
   size?: number;
 }
-
-/** The demo model was trained on 96² crops: it translates best at that size. */
-export const DEMO_MODEL_SIZE = 96;
 
 /** A small light configuration: quick on a laptop's CPU, and honest about being untrained. */
 const UNTRAINED_CONFIG: GeneratorConfig = { ngf: 16, nBlocks: 4, light: true, imgSize: null };

@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { DEMO_CHECKPOINT } from "../../gpu-worker/src/catalogue/catalogue.ts";
 import { type DevModel, resolveDevModel } from "./dev-model.ts";
 import { assertPortFree, waitUntil } from "./ports.ts";
 import { writePrivateFile } from "./private-file.ts";
@@ -80,7 +81,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   await mkdir(join(stateDir, "s3"), { recursive: true });
   const model: DevModel = await resolveDevModel({
     checkpoint: options.checkpoint,
-    demo: join(root, "models/demo/emoji-light.safetensors"),
+    demo: DEMO_CHECKPOINT,
     scratch: join(stateDir, "models"),
   });
 

@@ -16,7 +16,7 @@ import type { Browser, Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyWebhook } from "../../edge/test/node/webhook-receiver.ts";
-import { DEMO_MODEL_SIZE } from "../../infra/local/dev-model.ts";
+import { DEMO_MODEL_SIZE } from "../../gpu-worker/src/catalogue/catalogue.ts";
 import { ROOT } from "../helpers/processes.ts";
 import { startTestStack } from "../helpers/stack.ts";
 

@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,29 +6,15 @@ import { modelDomains, openWeightFile } from "@ugatit/model/checkpoints";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readOnnxFileInfo } from "../runtime/onnx/onnx-file.ts";
+import { type CliResult, ugatit } from "./testing.ts";
 
-const CLI = fileURLToPath(new URL("../../bin/ugatit.js", import.meta.url));
 const PARITY = fileURLToPath(new URL("../../../test/fixtures/ugatit-parity/", import.meta.url));
 const LIGHT = join(PARITY, "light64.pt");
 const FULL = join(PARITY, "full64.pt");
 const INPUT = join(PARITY, "light64_a_in.png");
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function ugatit(...args: string[]): Promise<Result> {
-  return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], (error, stdout, stderr) => {
-      done({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
-
 /** A failure is exactly one line on stderr that says `expected`, and a non-zero exit. */
-function expectOneLineError(r: Result, expected: RegExp, code = 1) {
+function expectOneLineError(r: CliResult, expected: RegExp, code = 1) {
   expect(r.code, r.stderr).toBe(code);
   const lines = r.stderr.trimEnd().split("\n");
   expect(lines, r.stderr).toHaveLength(1);

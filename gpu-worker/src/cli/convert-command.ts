@@ -5,12 +5,10 @@ import { describeGenerator } from "@ugatit/model/architecture";
 import { convertCheckpoint, loadGenerator } from "@ugatit/model/checkpoints";
 import { exportGeneratorToOnnx } from "@ugatit/model/onnx";
 import { FRAMING_METADATA_KEY } from "../server/models/load-generators.ts";
-import { oneOf, parseCommandLine, required } from "./args.ts";
+import { oneOf, required } from "./args.ts";
+import { type CommandSpec, type OptionSpec, parseOptions } from "./command-spec.ts";
 import { assertOutputFolder, writeFileAtomic } from "./files.ts";
 import { UsageError } from "./usage-error.ts";
-
-export const CONVERT_USAGE =
-  "ugatit convert --checkpoint <in> --output <out.safetensors|out.onnx> [--format safetensors|onnx] [--direction A2B|B2A|both] [--fp16] [--framing fit|center|face]";
 
 const FORMATS = ["safetensors", "onnx"] as const;
 type Format = (typeof FORMATS)[number];
@@ -28,19 +26,60 @@ function outputFormat(output: string, requested: string | undefined): Format {
   return extension as Format;
 }
 
+const options = {
+  checkpoint: {
+    type: "string",
+    value: "FILE",
+    description:
+      "the checkpoint to read: PyTorch (.pt, .pth; zip or legacy), .safetensors, or a TensorFlow checkpoint (docs/CHECKPOINTS.md)",
+  },
+  output: {
+    type: "string",
+    value: "FILE",
+    description: "where to write: .safetensors (configuration in its metadata) or .onnx (one generator)",
+  },
+  format: {
+    type: "string",
+    value: "safetensors|onnx",
+    description: "the output format; must agree with --output's extension (default: that extension's)",
+  },
+  direction: {
+    type: "string",
+    value: "A2B|B2A|both",
+    description: "which generators: both (default for safetensors) or one; ONNX holds one (default A2B)",
+  },
+  fp16: {
+    type: "boolean",
+    default: false,
+    description: "store float16 weights (half the file; ONNX widens them at load)",
+  },
+  framing: {
+    type: "string",
+    value: "fit|center|face",
+    description:
+      "the worker's default framing for this model (a selfie model: face), in .safetensors metadata only",
+  },
+} satisfies Record<string, OptionSpec>;
+
+export const CONVERT: CommandSpec<typeof options> = {
+  name: "convert",
+  summary: "Converts a checkpoint to the project's safetensors, or one generator to ONNX (opset 17).",
+  synopsis:
+    "--checkpoint FILE --output FILE.safetensors|FILE.onnx [--format safetensors|onnx] [--direction A2B|B2A|both] [--fp16] [--framing fit|center|face]",
+  options,
+  examples: [
+    "ugatit convert --checkpoint model.pt --output model.safetensors --direction both --fp16",
+    "ugatit convert --checkpoint model.pt --format onnx --direction A2B --output selfie2anime-A2B.onnx",
+  ],
+  run: convertCommand,
+};
+
 /**
  * `ugatit convert`: a checkpoint's generators to the project's safetensors (configuration in the metadata),
  * or one generator to an ONNX model built from the same model definition.
  */
-export async function convertCommand(argv: string[]): Promise<number> {
-  const { values } = parseCommandLine(argv, {
-    checkpoint: { type: "string" },
-    output: { type: "string" },
-    format: { type: "string" },
-    direction: { type: "string" },
-    fp16: { type: "boolean", default: false },
-    framing: { type: "string" },
-  });
+async function convertCommand(argv: string[]): Promise<number> {
+  const { values } = parseOptions(CONVERT, argv);
   const checkpoint = required(values.checkpoint, "checkpoint");
   const output = required(values.output, "output");
   const format = outputFormat(output, values.format);

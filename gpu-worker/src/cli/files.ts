@@ -32,3 +32,23 @@ export async function writeFileAtomic(path: string, data: Uint8Array): Promise<v
     throw new FileError(`cannot write ${path}: ${error.message}`);
   });
 }
+
+/** `--input -`: the whole of standard input, which must be piped, not a terminal. */
+export async function readStdin(): Promise<Buffer> {
+  if (process.stdin.isTTY) throw new FileError("--input -: standard input is a terminal; pipe an image in");
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** `--output -`: the image on standard output, which must not be a terminal. */
+export function assertStdoutTakesBytes(): void {
+  if (process.stdout.isTTY)
+    throw new FileError("--output -: standard output is a terminal; redirect it to a file");
+}
+
+export async function writeStdout(data: Uint8Array): Promise<void> {
+  await new Promise<void>((resolve, reject) =>
+    process.stdout.write(data, (error) => (error ? reject(error) : resolve())),
+  );
+}

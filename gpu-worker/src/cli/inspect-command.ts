@@ -6,10 +6,26 @@ import {
   type WeightFile,
 } from "@ugatit/model/checkpoints";
 import { isOnnxFile, readOnnxFileInfo } from "../runtime/onnx/onnx-file.ts";
-import { parseCommandLine } from "./args.ts";
+import { type CommandSpec, type OptionSpec, parseOptions } from "./command-spec.ts";
 import { UsageError } from "./usage-error.ts";
 
-export const INSPECT_USAGE = "ugatit inspect <checkpoint> [--json]";
+const options = {
+  json: { type: "boolean", default: false, description: "print JSON instead of text" },
+} satisfies Record<string, OptionSpec>;
+
+export const INSPECT: CommandSpec<typeof options> = {
+  name: "inspect",
+  summary: "Shows what is in a checkpoint or an .onnx model: configuration, parameter counts, tensors.",
+  synopsis: "FILE [--json]",
+  positional: {
+    name: "FILE",
+    description:
+      "a PyTorch checkpoint (.pt, .pth), a .safetensors file, a TensorFlow checkpoint, or an .onnx model",
+  },
+  options,
+  examples: ["ugatit inspect model.pt", "ugatit inspect selfie2anime-A2B.onnx --json"],
+  run: inspectCommand,
+};
 
 interface NetworkSummary {
   name: string;
@@ -75,8 +91,8 @@ function summarise(
 }
 
 /** `ugatit inspect`: the format, each network's configuration and parameter count, and the tensor list. */
-export async function inspectCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandLine(argv, { json: { type: "boolean", default: false } }, true);
+async function inspectCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseOptions(INSPECT, argv);
   if (positionals.length !== 1) throw new UsageError("give exactly one checkpoint file");
   if (isOnnxFile(positionals[0] as string)) return inspectOnnx(positionals[0] as string, values.json);
   const file = await openWeightFile(positionals[0] as string);

@@ -1,38 +1,57 @@
-import { CONVERT_USAGE, convertCommand } from "./convert-command.ts";
-import { INSPECT_USAGE, inspectCommand } from "./inspect-command.ts";
-import { SERVE_USAGE, serveCommand } from "./serve-command.ts";
-import { TRAIN_USAGE, trainCommand } from "./train-command.ts";
-import { TRANSLATE_USAGE, translateCommand } from "./translate-command.ts";
+import { readFileSync } from "node:fs";
+import type { CommandSpec } from "./command-spec.ts";
+import { helpText } from "./command-spec.ts";
+import { CONVERT } from "./convert-command.ts";
+import { INSPECT } from "./inspect-command.ts";
+import { SERVE } from "./serve-command.ts";
+import { TRAIN } from "./train-command.ts";
+import { TRANSLATE } from "./translate-command.ts";
 import { UsageError } from "./usage-error.ts";
 
-const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
-  translate: { run: translateCommand, usage: TRANSLATE_USAGE },
-  convert: { run: convertCommand, usage: CONVERT_USAGE },
-  inspect: { run: inspectCommand, usage: INSPECT_USAGE },
-  serve: { run: serveCommand, usage: SERVE_USAGE },
-  train: { run: trainCommand, usage: TRAIN_USAGE },
-};
+export const COMMANDS: readonly CommandSpec[] = [TRANSLATE, CONVERT, INSPECT, SERVE, TRAIN] as CommandSpec[];
+
+/** The version of the package the CLI ships in. */
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return pkg.version;
+}
 
 function usage(): string {
-  return ["usage:", ...Object.values(COMMANDS).map((c) => `  ${c.usage}`)].join("\n");
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  return [
+    "usage: ugatit COMMAND [options]   (ugatit COMMAND --help for its options)",
+    "",
+    "commands:",
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    "",
+    "  --version   print the version",
+    "  --help      show this help",
+    "",
+  ].join("\n");
 }
 
 /** Runs one `ugatit` command; every failure is one line on stderr and a non-zero exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
-    process.stdout.write(`${usage()}\n`);
+    (name === undefined ? process.stderr : process.stdout).write(usage());
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
+  if (name === "--version" || name === "-v") {
+    process.stdout.write(`ugatit ${version()}\n`);
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
     process.stderr.write(
-      `ugatit: unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(", ")})\n`,
+      `ugatit: unknown command "${name}" (commands: ${COMMANDS.map((c) => c.name).join(", ")})\n`,
     );
     return 2;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
-    process.stdout.write(`usage: ${command.usage}\n`);
+    process.stdout.write(helpText(command));
     return 0;
   }
   try {

@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import { cp, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,17 +6,9 @@ import { modelDomains, openWeightFile } from "@ugatit/model/checkpoints";
 import { InferenceSession, Tensor } from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { readOnnxFileInfo } from "../runtime/onnx/onnx-file.ts";
+import { ugatit } from "./testing.ts";
 
-const CLI = fileURLToPath(new URL("../../bin/ugatit.js", import.meta.url));
 const DATA = fileURLToPath(new URL("../../../test/fixtures/ugatit-train/data", import.meta.url));
-
-function ugatit(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], (error, stdout, stderr) => {
-      done({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 /** `ugatit train` of a tiny light model (ngf 4) for `iterations` on `data`, with more flags. */
 function train(data: string, iterations: number, ...flags: string[]) {

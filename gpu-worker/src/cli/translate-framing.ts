@@ -1,4 +1,4 @@
-/** @module `ugatit translate`'s framing: the `--framing` and `--compose` flags, the box before the model loads, the result after. */
+/** @module `ugatit translate`'s framing: the `--framing` and `--compose` choice, the box before the model loads, the result after. */
 import { Compose, Framing, type FramingBox, type FramingResult } from "@ugatit/contracts/protocol";
 import { sharedFaceDetector } from "../faces/face-detector.ts";
 import { cropBox, frameBox } from "../framing/frame-image.ts";
@@ -6,13 +6,6 @@ import { pasteBack } from "../framing/paste-back.ts";
 import type { DecodedImage } from "../image/index.ts";
 import type { RgbImage } from "../runtime/translator.ts";
 import { oneOf } from "./args.ts";
-
-export const FRAMING_FLAGS = {
-  framing: { type: "string" },
-  compose: { type: "string" },
-} as const;
-
-export const FRAMING_USAGE = "[--framing fit|center|face] [--compose crop|paste]";
 
 export interface FramingChoice {
   mode: Framing;
