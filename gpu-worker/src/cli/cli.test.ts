@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -396,5 +396,64 @@ describe("ugatit convert and inspect", () => {
     const text = await ugatit("inspect", LIGHT);
     expect(text.stdout).toMatch(/genA2B: generator, ngf 8, 4 blocks, light, 167,896 parameters/);
     expect(text.stdout).toMatch(/DownBlock\.1\.weight \[8, 3, 7, 7\] float32/);
+  });
+});
+
+describe("ugatit convert --quantize int8", () => {
+  const DEMO = fileURLToPath(new URL("../../../models/demo/emoji-light.safetensors", import.meta.url));
+  const HELD_OUT = fileURLToPath(new URL("../../../test/fixtures/demo-check/testA/", import.meta.url));
+  const quantize = (output: string, ...extra: string[]) =>
+    ugatit("convert", "--checkpoint", DEMO, "--output", output, "--quantize", "int8", ...extra);
+
+  it("writes an int8 model that inspect names and the onnx backend translates", async () => {
+    const calibration = join(dir, "calibration");
+    await mkdir(calibration);
+    for (const name of (await readdir(HELD_OUT)).slice(0, 4))
+      await copyFile(join(HELD_OUT, name), join(calibration, name));
+    await writeFile(join(calibration, "notes.txt"), "not an image, ignored");
+    const model = join(dir, "demo-int8.onnx");
+    const c = await quantize(model, "--calibration", calibration, "--size", "96");
+    expect(c.code, c.stderr).toBe(0);
+    expect(c.stdout).toMatch(/int8 ONNX/);
+    const inspected = await ugatit("inspect", model, "--json");
+    expect(JSON.parse(inspected.stdout)).toMatchObject({ format: "onnx", quantization: "int8" });
+    expect((await ugatit("inspect", model)).stdout).toMatch(/int8 convolutions \(QDQ\)/);
+    const input = join(HELD_OUT, (await readdir(HELD_OUT))[0] as string);
+    const r = await ugatit(
+      "translate",
+      "--checkpoint",
+      model,
+      "--direction",
+      "A2B",
+      "--input",
+      input,
+      "--output",
+      join(dir, "int8.png"),
+      "--size",
+      "96",
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/on onnx \(cpu\)/);
+  });
+
+  it("refuses a missing or wrong calibration folder, and options that do not go together", async () => {
+    const out = join(dir, "refused.onnx");
+    expectOneLineError(await quantize(out), /--calibration is required/, 2);
+    expectOneLineError(
+      await quantize(out, "--calibration", join(dir, "nope")),
+      /--calibration .*nope does not exist/,
+    );
+    expectOneLineError(await quantize(out, "--calibration", DEMO), /is a file, not a folder/);
+    const empty = join(dir, "empty-calibration");
+    await mkdir(empty);
+    expectOneLineError(await quantize(out, "--calibration", empty), /holds no \.png, \.jpg or \.webp images/);
+    expectOneLineError(await quantize(out, "--calibration", empty, "--fp16"), /exclude each other/, 2);
+    expectOneLineError(await quantize(out, "--quantize", "int4"), /--quantize must be one of int8/, 2);
+    expectOneLineError(
+      await ugatit("convert", "--checkpoint", DEMO, "--output", out, "--calibration", empty),
+      /--calibration goes with --quantize int8/,
+      2,
+    );
+    expect(await readdir(dir)).not.toContain("refused.onnx");
   });
 });

@@ -1,17 +1,32 @@
 import { extname } from "node:path";
 import { DIRECTIONS, type Direction } from "@ugatit/contracts/directions";
 import { Framing } from "@ugatit/contracts/protocol";
-import { describeGenerator } from "@ugatit/model/architecture";
+import { describeGenerator, type GeneratorConfig } from "@ugatit/model/architecture";
 import { convertCheckpoint, loadGenerator } from "@ugatit/model/checkpoints";
 import { exportGeneratorToOnnx } from "@ugatit/model/onnx";
+import { InputSizeError, resolveInputSize } from "../runtime/input-size.ts";
+import { quantizeGenerator } from "../runtime/onnx/quantize-generator.ts";
 import { FRAMING_METADATA_KEY } from "../server/models/load-generators.ts";
-import { oneOf, required } from "./args.ts";
+import { oneOf, positiveInteger, required } from "./args.ts";
+import { readCalibrationImages } from "./calibration-images.ts";
 import { type CommandSpec, type OptionSpec, parseOptions } from "./command-spec.ts";
 import { assertOutputFolder, writeFileAtomic } from "./files.ts";
 import { UsageError } from "./usage-error.ts";
 
+const QUANTIZATIONS = ["int8"] as const;
+
 const FORMATS = ["safetensors", "onnx"] as const;
 type Format = (typeof FORMATS)[number];
+
+/** The side calibration images are resized to, as `translate --size` would run the model. */
+function inputSize(config: GeneratorConfig, size: number | undefined): number {
+  try {
+    return resolveInputSize(config, size);
+  } catch (error) {
+    if (error instanceof InputSizeError) throw new UsageError(error.message);
+    throw error;
+  }
+}
 
 /** The format asked for, or the output's extension; the two must agree. */
 function outputFormat(output: string, requested: string | undefined): Format {
@@ -53,6 +68,27 @@ const options = {
     default: false,
     description: "store float16 weights (half the file; ONNX widens them at load)",
   },
+  quantize: {
+    type: "string",
+    value: "int8",
+    description:
+      "an ONNX model with int8 convolutions (QDQ), calibrated on --calibration's images (docs/MODEL.md)",
+  },
+  calibration: {
+    type: "string",
+    value: "DIR",
+    description: "with --quantize: a folder of images (PNG, JPEG, WebP) like those the model will translate",
+  },
+  size: {
+    type: "string",
+    value: "N",
+    description: "with --quantize: the side calibration images are resized to (a light model's; default 256)",
+  },
+  "float-encoder": {
+    type: "boolean",
+    default: false,
+    description: "with --quantize: keep the encoder in float32 (CAM logits exact, less of the speed-up)",
+  },
   framing: {
     type: "string",
     value: "fit|center|face",
@@ -65,18 +101,20 @@ export const CONVERT: CommandSpec<typeof options> = {
   name: "convert",
   summary: "Converts a checkpoint to the project's safetensors, or one generator to ONNX (opset 17).",
   synopsis:
-    "--checkpoint FILE --output FILE.safetensors|FILE.onnx [--format safetensors|onnx] [--direction A2B|B2A|both] [--fp16] [--framing fit|center|face]",
+    "--checkpoint FILE --output FILE.safetensors|FILE.onnx [--format safetensors|onnx] [--direction A2B|B2A|both] [--fp16 | --quantize int8 --calibration DIR [--size N] [--float-encoder]] [--framing fit|center|face]",
   options,
   examples: [
     "ugatit convert --checkpoint model.pt --output model.safetensors --direction both --fp16",
     "ugatit convert --checkpoint model.pt --format onnx --direction A2B --output selfie2anime-A2B.onnx",
+    "ugatit convert --checkpoint model.pt --output model-int8.onnx --quantize int8 --calibration photos/",
   ],
   run: convertCommand,
 };
 
 /**
  * `ugatit convert`: a checkpoint's generators to the project's safetensors (configuration in the metadata),
- * or one generator to an ONNX model built from the same model definition.
+ * or one generator to an ONNX model built from the same model definition, in float32, fp16 weights, or
+ * int8 convolutions calibrated on a folder of images.
  */
 async function convertCommand(argv: string[]): Promise<number> {
   const { values } = parseOptions(CONVERT, argv);
@@ -87,13 +125,27 @@ async function convertCommand(argv: string[]): Promise<number> {
     values.direction === undefined
       ? undefined
       : oneOf(values.direction, [...DIRECTIONS, "both"], "direction");
-  const precision = values.fp16 ? "fp16" : "fp32";
   // The worker's default framing for the model (a selfie model: face), kept in the safetensors metadata.
   const framing =
     values.framing === undefined ? undefined : oneOf(values.framing, Framing.options, "framing");
   if (framing !== undefined && format === "onnx")
     throw new UsageError("--framing is declared in a .safetensors output only");
+  const quantize =
+    values.quantize === undefined ? undefined : oneOf(values.quantize, QUANTIZATIONS, "quantize");
+  const size = positiveInteger(values.size, "size");
+  if (quantize === undefined) {
+    for (const flag of ["calibration", "size", "float-encoder"] as const)
+      if (values[flag] !== undefined && values[flag] !== false)
+        throw new UsageError(`--${flag} goes with --quantize int8`);
+  } else {
+    if (format !== "onnx") throw new UsageError("--quantize writes an ONNX model: --format onnx");
+    if (values.fp16) throw new UsageError("--quantize int8 and --fp16 exclude each other");
+    required(values.calibration, "calibration");
+  }
+  const precision = quantize ?? (values.fp16 ? "fp16" : "fp32");
   await assertOutputFolder(output, "--output");
+  const calibration =
+    values.calibration === undefined ? undefined : await readCalibrationImages(values.calibration);
 
   if (format === "onnx") {
     if (direction === "both")
@@ -101,10 +153,17 @@ async function convertCommand(argv: string[]): Promise<number> {
     // a bare state_dict gives its generator for either direction, and is served as A2B
     const chosen: Direction = direction ?? "A2B";
     const { config, weights, source, untrained, domains } = await loadGenerator(checkpoint, chosen);
-    await writeFileAtomic(
-      output,
-      exportGeneratorToOnnx(config, weights, { direction: chosen, fp16: values.fp16, untrained, domains }),
-    );
+    const model = calibration
+      ? await quantizeGenerator(config, weights, {
+          direction: chosen,
+          untrained,
+          domains,
+          images: calibration,
+          size: inputSize(config, size),
+          floatEncoder: values["float-encoder"],
+        })
+      : exportGeneratorToOnnx(config, weights, { direction: chosen, fp16: values.fp16, untrained, domains });
+    await writeFileAtomic(output, model);
     process.stdout.write(
       `${output}: ${chosen}, ${describeGenerator(config)}, ${precision} ONNX (from ${source})\n`,
     );

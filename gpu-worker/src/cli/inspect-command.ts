@@ -128,8 +128,8 @@ async function inspectOnnx(path: string, json: boolean): Promise<number> {
   const description = `gen${info.direction}: generator, ${describeGenerator(info.config)}, ${info.parameters.toLocaleString("en-US")} parameters`;
   process.stdout.write(
     json
-      ? `${JSON.stringify({ file: path, format: "onnx", direction: info.direction, config: info.config, parameters: info.parameters, untrained: info.untrained })}\n`
-      : `${path}: onnx\n  ${description}\n`,
+      ? `${JSON.stringify({ file: path, format: "onnx", direction: info.direction, config: info.config, parameters: info.parameters, untrained: info.untrained, quantization: info.quantization })}\n`
+      : `${path}: onnx${info.quantization === "int8" ? ", int8 convolutions (QDQ)" : ""}\n  ${description}\n`,
   );
   return 0;
 }

@@ -9,6 +9,7 @@ import { OnnxGraph, type Value } from "./graph-builder.ts";
 import { onnxMetadataProps } from "./metadata.ts";
 import { onnxOps } from "./onnx-ops.ts";
 import { DataType, type Dim } from "./onnx-proto.ts";
+import { ConvQuantizer, type QuantizeMode } from "./quantize.ts";
 
 export interface OnnxExportOptions {
   direction: Direction;
@@ -20,6 +21,11 @@ export interface OnnxExportOptions {
   untrained?: boolean;
   /** What the source model's domains are, in words (carried into the metadata). */
   domains?: ModelDomains | null;
+  /**
+   * int8 QDQ convolutions: `{ calibrate: true }` records the float32 graph with the activations to
+   * measure as extra outputs; `{ ranges }` writes the quantised model from what they measured.
+   */
+  quantize?: QuantizeMode;
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -70,8 +76,15 @@ export function exportGeneratorToOnnx(
     return value;
   };
 
+  if (options.quantize && (options.fp16 || options.halfConvolutions))
+    throw new Error("ONNX export: int8 combines with neither fp16 weights nor float16 convolutions");
+  const quantizer =
+    options.quantize &&
+    new ConvQuantizer(g, options.quantize, (filter) =>
+      params.has(filter) ? weights.get(filter)?.data : undefined,
+    );
   const out = resnetGenerator(
-    onnxOps(g, { halfConvolutions: options.halfConvolutions ?? false }),
+    onnxOps(g, { halfConvolutions: options.halfConvolutions ?? false, quantizer }),
     param,
     config,
     x,
@@ -79,6 +92,7 @@ export function exportGeneratorToOnnx(
   g.output(out.image, ONNX_OUTPUTS[0], DataType.FLOAT, ["batch", 3, h, w]);
   g.output(out.camLogit, ONNX_OUTPUTS[1], DataType.FLOAT, ["batch", 2]);
   g.output(out.heatmap, ONNX_OUTPUTS[2], DataType.FLOAT, ["batch", 1, quarter(h), quarter(w)]);
+  if (options.quantize && "calibrate" in options.quantize) quantizer?.outputTaps();
   const parameters = [...weights.values()].reduce((n, t) => n + t.data.length, 0);
   return g.toModel({
     producerName: "ugatit",
@@ -89,6 +103,7 @@ export function exportGeneratorToOnnx(
       parameters,
       untrained: options.untrained ?? false,
       domains: options.domains ?? null,
+      quantization: options.quantize && "ranges" in options.quantize ? "int8" : "none",
     }),
   });
 }

@@ -16,7 +16,14 @@ describe("an exported model's metadata", () => {
     const weights = initialWeights(generatorParamShapes(config), 3);
     const parameters = [...weights.values()].reduce((n, t) => n + t.data.length, 0);
     const bytes = exportGeneratorToOnnx(config, weights, { direction, untrained: true });
-    expect(await read(bytes)).toEqual({ config, direction, parameters, untrained: true, domains: null });
+    expect(await read(bytes)).toEqual({
+      config,
+      direction,
+      parameters,
+      untrained: true,
+      domains: null,
+      quantization: "none",
+    });
   });
 
   it("carries the source model's domain names, and refuses half of them", async () => {
@@ -25,7 +32,14 @@ describe("an exported model's metadata", () => {
     const domains = { A: "colour emoji", B: "line-art emoji" };
     const bytes = exportGeneratorToOnnx(config, weights, { direction: "A2B", domains });
     expect((await read(bytes)).domains).toEqual(domains);
-    const props = onnxMetadataProps({ config, direction: "A2B", parameters: 1, untrained: false, domains });
+    const props = onnxMetadataProps({
+      config,
+      direction: "A2B",
+      parameters: 1,
+      untrained: false,
+      domains,
+      quantization: "none",
+    });
     const half = new ProtoMessage();
     for (const [key, value] of Object.entries(props)) {
       if (key !== "domain_b") half.message(14, new ProtoMessage().string(1, key).string(2, value));

@@ -16,7 +16,12 @@ export interface OnnxModelInfo {
   untrained: boolean;
   /** What A and B are, in words, when the source model named them. */
   domains: ModelDomains | null;
+  /** `int8`: convolutions quantised in QDQ form (`ugatit convert --quantize int8`). */
+  quantization: Quantization;
 }
+
+export const QUANTIZATIONS = ["none", "int8"] as const;
+export type Quantization = (typeof QUANTIZATIONS)[number];
 
 export class OnnxModelError extends Error {
   override name = "OnnxModelError";
@@ -41,6 +46,7 @@ export function onnxMetadataProps(info: OnnxModelInfo): Record<string, string> {
     parameters: String(info.parameters),
     untrained: String(info.untrained),
     ...(info.domains ? { domain_a: info.domains.A, domain_b: info.domains.B } : {}),
+    quantization: info.quantization,
   };
 }
 
@@ -66,12 +72,20 @@ function infoFromProps(props: Map<string, string>, file: string): OnnxModelInfo 
   if (direction !== "A2B" && direction !== "B2A")
     throw new OnnxModelError(file, "metadata direction is not A2B or B2A");
   const light = props.get("light") === "true";
+  // files written before quantisation existed say nothing: float32 (or fp16) weights
+  const quantization = props.get("quantization") ?? "none";
+  if (!(QUANTIZATIONS as readonly string[]).includes(quantization))
+    throw new OnnxModelError(
+      file,
+      `metadata quantization "${quantization}" is not ${QUANTIZATIONS.join(" or ")}`,
+    );
   return {
     config: { ngf: int("ngf"), nBlocks: int("n_blocks"), light, imgSize: light ? null : int("img_size") },
     direction,
     parameters: int("parameters"),
     untrained: props.get("untrained") === "true",
     domains: domainsFromProps(props, file),
+    quantization: quantization as Quantization,
   };
 }
 

@@ -2,7 +2,7 @@
 import { ProtoMessage } from "./protobuf.ts";
 
 /** TensorProto.DataType values used here. */
-export const DataType = { FLOAT: 1, INT64: 7, FLOAT16: 10 } as const;
+export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT64: 7, FLOAT16: 10 } as const;
 export type DataType = (typeof DataType)[keyof typeof DataType];
 
 /** An attribute value: its AttributeProto type follows from the JavaScript value. */
