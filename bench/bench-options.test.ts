@@ -8,7 +8,7 @@ const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
 describe("npm run bench's options", () => {
   it("default to every suite and model, batches 1 and 4 at 256²", () => {
     const o = parseBenchOptions([]);
-    expect(o.suites).toEqual(["generator", "worker", "train", "edge", "framing", "cli"]);
+    expect(o.suites).toEqual(["generator", "int8", "worker", "train", "edge", "framing", "cli"]);
     expect(o.models).toEqual(["light", "full"]);
     expect(o.batches).toEqual([1, 4]);
     expect(o.size).toBe(256);

@@ -12,6 +12,7 @@ import { benchFraming, type FramingBenchResult, framingTable } from "./framing/f
 import { generatorRatios, generatorTable } from "./generator/generator-table.ts";
 import { type BenchCase, type BenchResult, measure } from "./generator/measure.ts";
 import { measureTorch, torchMissing } from "./generator/torch-bench.ts";
+import { benchInt8, type Int8BenchResult, int8Section } from "./int8/int8-bench.ts";
 import {
   benchTraining,
   measureTraining,
@@ -93,6 +94,11 @@ async function main(): Promise<void> {
       }
     }
   }
+  let int8: Int8BenchResult | undefined;
+  if (suites.includes("int8")) {
+    process.stderr.write(`bench: light ${size}² int8 against float32 on ONNX Runtime…\n`);
+    int8 = await benchInt8(size, budgetMs);
+  }
   let worker: WorkerBenchResult[] = [];
   if (suites.includes("worker")) {
     process.stderr.write(`bench: the worker on ${workerBackend}, batching off and on…\n`);
@@ -150,6 +156,7 @@ async function main(): Promise<void> {
       ].join("\n\n"),
     );
   }
+  if (int8) sections.push(int8Section(int8));
   if (worker.length) {
     sections.push(
       `Worker (${values["worker-checkpoint"]} at ${values["worker-size"]}², ${workerBackend}, ${values["worker-requests"]} requests per row, through HTTP and S3)\n\n${workerTable(worker)}`,
@@ -178,7 +185,7 @@ async function main(): Promise<void> {
   const file = resolve(values.out, `bench-${stamp}`);
   await writeFile(
     `${file}.json`,
-    `${JSON.stringify({ date: new Date().toISOString(), generators: results, loadBefore, notes, worker, training, edge, framing, cli }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), generators: results, loadBefore, notes, int8, worker, training, edge, framing, cli }, null, 2)}\n`,
   );
   await writeFile(`${file}.md`, `${report}\n`);
   process.stderr.write(`bench: results written to ${file}.json and .md\n`);

@@ -103,6 +103,23 @@ async function forwardOn(c: BenchCase, config: GeneratorConfig, weights: TorchWe
   };
 }
 
+/** A warm-up call, then timed calls until `budgetMs` is spent (at least one): their median, in ms. */
+export async function medianTime(
+  run: () => Promise<unknown>,
+  budgetMs: number,
+): Promise<{ median: number; runs: number }> {
+  await run();
+  const times: number[] = [];
+  const start = performance.now();
+  do {
+    const t = performance.now();
+    await run();
+    times.push(performance.now() - t);
+  } while (performance.now() - start < budgetMs);
+  times.sort((a, b) => a - b);
+  return { median: times[Math.floor(times.length / 2)] as number, runs: times.length };
+}
+
 /**
  * Times one generator on one backend: a warm-up forward, then timed forwards until `budgetMs` is spent
  * (at least one). Weights are PyTorch's default initialisation; speed does not depend on their values.
@@ -114,20 +131,11 @@ export async function measure(c: BenchCase, budgetMs: number): Promise<BenchResu
   const params = [...weights.values()].reduce((n, t) => n + t.data.length, 0);
   const forward = await forwardOn(c, config, weights);
   weights.clear();
-  await forward.run();
-  const times: number[] = [];
-  const start = performance.now();
-  do {
-    const t = performance.now();
-    await forward.run();
-    times.push(performance.now() - t);
-  } while (performance.now() - start < budgetMs);
+  const { median, runs } = await medianTime(forward.run, budgetMs);
   await forward.dispose();
-  times.sort((a, b) => a - b);
-  const median = times[Math.floor(times.length / 2)] as number;
   return benchResult(c, {
     params,
-    runs: times.length,
+    runs,
     msPerImage: median / c.batch,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     ...(forward.detail ? { detail: forward.detail } : {}),

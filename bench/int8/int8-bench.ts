@@ -1,0 +1,138 @@
+/** @module The int8 suite: light int8 against float32 ONNX in one run, its error, and the float32 ceiling. */
+import { readdir, readFile } from "node:fs/promises";
+import { availableParallelism, loadavg } from "node:os";
+import { join, resolve } from "node:path";
+import { generatorParamShapes, initialWeights } from "@ugatit/model/architecture";
+import { loadGenerator } from "@ugatit/model/checkpoints";
+import { DataType, exportGeneratorToOnnx, OnnxGraph } from "@ugatit/model/onnx";
+import { Tensor } from "onnxruntime-node";
+import { decodeImage } from "../../gpu-worker/src/image/index.ts";
+import { quantizationError } from "../../gpu-worker/src/runtime/onnx/quantization-error.ts";
+import { quantizeGenerator } from "../../gpu-worker/src/runtime/onnx/quantize-generator.ts";
+import { createSession } from "../../gpu-worker/src/runtime/onnx/session.ts";
+import type { RgbImage } from "../../gpu-worker/src/runtime/translator.ts";
+import { benchConfig, gflopPerImage, medianTime } from "../generator/measure.ts";
+
+const DEMO = "models/demo/emoji-light.safetensors";
+const HELD_OUT = "test/fixtures/demo-check/testA";
+/** The demo model's training side. */
+const DEMO_SIZE = 96;
+/** The ceiling: the generator's main layer, one 3×3 256 → 256 convolution at 64². */
+const CEILING = { channels: 256, side: 64 };
+
+export interface Int8BenchResult {
+  size: number;
+  loadAverage: number;
+  float32Ms: number;
+  int8Ms: number;
+  int8FloatEncoderMs: number;
+  generatorGflops: number;
+  ceilingGflops: number;
+  demo: { floatEncoder: boolean; psnr: number; camRelative: number }[];
+}
+
+async function heldOut(): Promise<RgbImage[]> {
+  const names = (await readdir(HELD_OUT)).sort();
+  return Promise.all(names.map(async (n) => decodeImage(await readFile(join(HELD_OUT, n)))));
+}
+
+/** Median ms of one forward of a [1, 3, size, size] input. */
+async function forwardMs(model: Uint8Array, size: number, budgetMs: number): Promise<number> {
+  const { session } = await createSession(model);
+  const data = Float32Array.from({ length: 3 * size * size }, () => Math.random() * 2 - 1);
+  const input = new Tensor("float32", data, [1, 3, size, size]);
+  const { median } = await medianTime(() => session.run({ input }), budgetMs);
+  await session.release();
+  return median;
+}
+
+/** GFLOP/s of the ceiling convolution on the same session options as the generator. */
+async function ceilingGflops(budgetMs: number): Promise<number> {
+  const { channels: c, side } = CEILING;
+  const g = new OnnxGraph("ceiling");
+  const x = g.input("input", DataType.FLOAT, [1, c, side, side]);
+  const w = Float32Array.from({ length: c * c * 9 }, () => Math.random() - 0.5);
+  const filter = g.initializer("w", DataType.FLOAT, [c, c, 3, 3], new Uint8Array(w.buffer));
+  const y = g.op("Conv", [x, filter], { pads: [1, 1, 1, 1] });
+  g.output(y, "output", DataType.FLOAT, [1, c, side, side]);
+  const { session } = await createSession(
+    g.toModel({ producerName: "bench", producerVersion: "0", metadata: {} }),
+  );
+  const input = new Tensor("float32", new Float32Array(c * side * side).fill(0.5), [1, c, side, side]);
+  const { median } = await medianTime(() => session.run({ input }), budgetMs);
+  await session.release();
+  return (2 * c * c * 9 * side * side) / 1e9 / (median / 1000);
+}
+
+/** The demo model quantised on half of its held-out images, measured against float32 on the other half. */
+async function demoError(images: RgbImage[]): Promise<Int8BenchResult["demo"]> {
+  const { config, weights } = await loadGenerator(resolve(DEMO), "A2B");
+  const calibration = images.filter((_, i) => i % 2 === 1);
+  const evaluation = images.filter((_, i) => i % 2 === 0);
+  const { session: float32 } = await createSession(
+    exportGeneratorToOnnx(config, weights, { direction: "A2B" }),
+  );
+  const demo = [];
+  for (const floatEncoder of [false, true]) {
+    const model = await quantizeGenerator(config, weights, {
+      direction: "A2B",
+      images: calibration,
+      size: DEMO_SIZE,
+      floatEncoder,
+    });
+    const { session } = await createSession(model);
+    demo.push({ floatEncoder, ...(await quantizationError(float32, session, evaluation, DEMO_SIZE)) });
+    await session.release();
+  }
+  await float32.release();
+  return demo;
+}
+
+/**
+ * Light (ngf 64) at `size`² in float32 and int8 (calibrated on 4 held-out demo images resized to it:
+ * speed does not depend on the weights), the ceiling convolution, and the demo model's int8 error.
+ */
+export async function benchInt8(size: number, budgetMs: number): Promise<Int8BenchResult> {
+  const loadAverage = loadavg()[0] as number;
+  const images = await heldOut();
+  const config = benchConfig("light", size);
+  const weights = initialWeights(generatorParamShapes(config), 1);
+  const quantized = (floatEncoder: boolean) =>
+    quantizeGenerator(config, weights, { direction: "A2B", images: images.slice(0, 4), size, floatEncoder });
+  const float32 = exportGeneratorToOnnx(config, weights, { direction: "A2B" });
+  const [int8, int8FloatEncoder] = [await quantized(false), await quantized(true)];
+  const ceiling = await ceilingGflops(budgetMs);
+  const float32Ms = await forwardMs(float32, size, budgetMs);
+  return {
+    size,
+    loadAverage,
+    float32Ms,
+    int8Ms: await forwardMs(int8, size, budgetMs),
+    int8FloatEncoderMs: await forwardMs(int8FloatEncoder, size, budgetMs),
+    generatorGflops: gflopPerImage({ model: "light", backend: "onnx", size, batch: 1 }) / (float32Ms / 1000),
+    ceilingGflops: ceiling,
+    demo: await demoError(images),
+  };
+}
+
+export function int8Section(r: Int8BenchResult): string {
+  const ratio = (ms: number) => `${(ms / r.float32Ms).toFixed(2)}×`;
+  return [
+    `int8 against float32 (ONNX Runtime CPU, light ngf 64, ${r.size}², batch 1, same run)`,
+    [
+      "| model | ms/img | against float32 |",
+      "|---|---|---|",
+      `| float32 | ${r.float32Ms.toFixed(0)} | 1.00× |`,
+      `| int8 (default) | ${r.int8Ms.toFixed(0)} | ${ratio(r.int8Ms)} |`,
+      `| int8, encoder in float32 | ${r.int8FloatEncoderMs.toFixed(0)} | ${ratio(r.int8FloatEncoderMs)} |`,
+    ].join("\n"),
+    `Demo model (${DEMO_SIZE}², 16 held-out images, calibrated on the other 16): ${r.demo
+      .map(
+        (d) =>
+          `${d.floatEncoder ? "encoder in float32" : "default"} ${d.psnr.toFixed(1)} dB, CAM logits within ${(100 * d.camRelative).toFixed(1)} %`,
+      )
+      .join("; ")}.`,
+    `float32 ceiling: one 3×3 ${CEILING.channels}-channel convolution at ${CEILING.side}² runs at ${r.ceilingGflops.toFixed(0)} GFLOP/s; the whole generator at ${r.generatorGflops.toFixed(0)} GFLOP/s, ${((100 * r.generatorGflops) / r.ceilingGflops).toFixed(0)} % of it.`,
+    `Load average at the start: ${r.loadAverage.toFixed(1)} (1 min, ${availableParallelism()} cores).`,
+  ].join("\n\n");
+}

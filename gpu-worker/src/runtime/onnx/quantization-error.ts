@@ -1,0 +1,37 @@
+import { toChannelsFirst } from "@ugatit/contracts/image";
+import { ONNX_INPUT } from "@ugatit/model/onnx";
+import { type InferenceSession, Tensor } from "onnxruntime-node";
+import { toModelBatch } from "../model-io.ts";
+import type { RgbImage } from "../translator.ts";
+
+/** How far a quantised generator's outputs are from its float32 source's. */
+export interface QuantizationError {
+  /** Mean over the images of the output's PSNR against float32, in dB (range [-1, 1]: peak 2). */
+  psnr: number;
+  /** Worst CAM logit change, relative to the image's larger float32 logit (one may be near 0). */
+  camRelative: number;
+}
+
+/** Both sessions on the same images at `size`, one image at a time. */
+export async function quantizationError(
+  float32: InferenceSession,
+  quantized: InferenceSession,
+  images: RgbImage[],
+  size: number,
+): Promise<QuantizationError> {
+  let psnr = 0;
+  let camRelative = 0;
+  for (const image of images) {
+    const input = toChannelsFirst(toModelBatch([image], size), 1, size * size, 3);
+    const feeds = { [ONNX_INPUT]: new Tensor("float32", input, [1, 3, size, size]) };
+    const [a, b] = [await float32.run(feeds), await quantized.run(feeds)];
+    const [x, y] = [a.image!.data as Float32Array, b.image!.data as Float32Array];
+    let squares = 0;
+    for (let i = 0; i < x.length; i++) squares += (x[i]! - y[i]!) ** 2;
+    psnr += (10 * Math.log10(4 / (squares / x.length))) / images.length;
+    const [p, q] = [a.cam_logit!.data as Float32Array, b.cam_logit!.data as Float32Array];
+    const scale = Math.max(Math.abs(p[0]!), Math.abs(p[1]!));
+    camRelative = Math.max(camRelative, Math.abs(p[0]! - q[0]!) / scale, Math.abs(p[1]! - q[1]!) / scale);
+  }
+  return { psnr, camRelative };
+}
