@@ -54,7 +54,7 @@ describe("npm run bench's options", () => {
     const bad = await run("--suites", "nope");
     expect(bad.code).toBe(2);
     expect(bad.stderr.trimEnd().split("\n")).toEqual([
-      'bench: --suites: unknown "nope" (known: generator, worker, train, edge, framing, cli) (npm run bench -- --help)',
+      'bench: --suites: unknown "nope" (known: generator, int8, worker, train, edge, framing, cli) (npm run bench -- --help)',
     ]);
   });
 });
