@@ -68,7 +68,9 @@ export async function loadTranslator(options: TranslatorOptions): Promise<Transl
 
 /**
  * A translator over weights already read, on the backend already active. On ONNX Runtime it runs
- * `exported` (these weights already exported to ONNX, float32) when given, else exports them in memory.
+ * `exported` (these weights already exported to ONNX, float32) when given, else exports them in
+ * memory; either way it empties `weights` before ONNX Runtime copies the model, so the two copies are
+ * never held at once.
  */
 export async function translatorFromWeights(
   config: GeneratorConfig,
@@ -85,6 +87,7 @@ export async function translatorFromWeights(
     const model =
       (half ? undefined : options.exported) ??
       exportGeneratorToOnnx(config, weights, { direction, halfConvolutions: half });
+    weights.clear();
     return (await onnxRunner()).create(config, direction, size, model, backend, precision);
   }
   return new TfjsTranslator(config, direction, size, backend, Generator.fromTorch(config, weights));
