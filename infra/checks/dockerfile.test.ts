@@ -132,3 +132,36 @@ describe("contextSources", () => {
     ]);
   });
 });
+
+describe("checkWorkerDockerfile on the ONNX Runtime GPU image", () => {
+  const onnx = WORKER_IMAGES.find((image) => image.backendPackage === "onnxruntime-node")!;
+  const text = readRepoFile(onnx.file);
+
+  it("passes as committed", () => {
+    expect(checkWorkerDockerfile(text, onnx)).toEqual([]);
+  });
+
+  it.each([
+    [
+      "a CUDA 11 runtime",
+      "FROM nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04",
+      "FROM nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04",
+      "the final stage is based on nvidia/cuda:11.8.0",
+    ],
+    [
+      "an install without the CUDA 12 providers",
+      "ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild",
+      "ONNXRUNTIME_NODE_INSTALL=skip npm rebuild",
+      "does not run with ONNXRUNTIME_NODE_INSTALL=cuda12",
+    ],
+    [
+      "no install script for ONNX Runtime",
+      "npm rebuild esbuild onnxruntime-node",
+      "npm rebuild esbuild",
+      "no build stage runs the install script of onnxruntime-node",
+    ],
+  ])("notices %s", (_, search, replacement, expected) => {
+    const problems = checkWorkerDockerfile(replaceOnce(text, search, replacement), onnx);
+    expect(problems).toContainEqual(expect.stringContaining(expected));
+  });
+});

@@ -17,8 +17,10 @@ export interface WorkerImageSpec {
   file: string;
   /** The final stage's base image (`name:tag`) must match it. */
   runtimeBase: RegExp;
-  /** The optional TF.js backend whose install script (the libtensorflow download) the build runs, if any. */
+  /** The native backend whose install script (libtensorflow's, ONNX Runtime's GPU providers' download) the build runs, if any. */
   backendPackage?: string;
+  /** `NAME=value` the install script must run with (which native files it fetches). */
+  rebuildEnv?: string;
   /**
    * Variables the final stage must set, each to a value matching its pattern; they may be the container
    * runtime's (NVIDIA_*) as well as the worker's.
@@ -124,15 +126,18 @@ function aptProblems(runtime: Stage, packages: readonly string[]): string[] {
     .map((name) => `the final stage does not apt-get install ${name}`);
 }
 
-function buildProblems(builders: Stage[], backendPackage: string | undefined): string[] {
+function buildProblems(builders: Stage[], { backendPackage, rebuildEnv }: WorkerImageSpec): string[] {
   const commands = builders.flatMap((stage) => ofKeyword(stage, "RUN").map((run) => argumentsOf(run)));
   const problems: string[] = [];
   if (!commands.some((command) => /npm ci\b.*--workspace[= ]@ugatit\/gpu-worker/.test(command)))
     problems.push("no build stage runs npm ci --workspace @ugatit/gpu-worker");
   if (backendPackage === undefined) return problems;
   const backend = new RegExp(`npm rebuild\\b[^&;|]*\\s${backendPackage.replaceAll("/", "\\/")}(\\s|$)`);
-  if (!commands.some((command) => backend.test(command)))
+  const rebuilds = commands.filter((command) => backend.test(command));
+  if (rebuilds.length === 0)
     problems.push(`no build stage runs the install script of ${backendPackage} (npm rebuild)`);
+  else if (rebuildEnv && !rebuilds.some((command) => command.includes(`${rebuildEnv} npm rebuild`)))
+    problems.push(`the install script of ${backendPackage} does not run with ${rebuildEnv}`);
   return problems;
 }
 
@@ -165,7 +170,7 @@ export function checkWorkerDockerfile(text: string, spec: WorkerImageSpec): stri
       ...entrypointProblems(runtime),
       ...envProblems(runtime, spec.env ?? {}),
       ...aptProblems(runtime, spec.aptPackages ?? []),
-      ...buildProblems(stages.slice(0, -1), spec.backendPackage),
+      ...buildProblems(stages.slice(0, -1), spec),
     );
   }
   problems.push(...pinningProblems(stages));

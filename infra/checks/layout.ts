@@ -16,6 +16,14 @@ export const WORKER_IMAGES = [
     backendPackage: "@tensorflow/tfjs-node-gpu",
   },
   {
+    file: "infra/docker/onnx-gpu.Dockerfile",
+    // onnxruntime-node 1.30's CUDA provider is built against CUDA 12 and cuDNN 9.
+    runtimeBase: /^nvidia\/cuda:12\.\d+\.\d+-cudnn-runtime-ubuntu\d+\.\d+$/,
+    backendPackage: "onnxruntime-node",
+    rebuildEnv: "ONNXRUNTIME_NODE_INSTALL=cuda12",
+    env: { UGATIT_BACKEND: /^onnx$/ },
+  },
+  {
     file: "infra/docker/cpu.Dockerfile",
     runtimeBase: /^node:22\.\d+\.\d+-bookworm-slim$/,
     backendPackage: "@tensorflow/tfjs-node",
