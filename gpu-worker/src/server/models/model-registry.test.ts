@@ -16,6 +16,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, type MockInstanc
 import { ROOT } from "../../../../test/helpers/processes.ts";
 import { startTestS3, type TestS3 } from "../../../../test/helpers/s3-server.ts";
 import { activateBackend } from "../../runtime/backends.ts";
+import { quantizeGenerator } from "../../runtime/onnx/quantize-generator.ts";
 import { BatcherPool } from "../batching/batcher-pool.ts";
 import { ImagePreparation } from "../infer/image-preparation.ts";
 import { WorkerMetrics } from "../metrics/worker-metrics.ts";
@@ -115,6 +116,25 @@ describe("ModelRegistry.load", () => {
     const model = await registry("onnx").load({ name: "bare", version: "1", source: bare });
     expect(model.info.directions).toEqual(["A2B"]);
     expect(readsOf(bare)).toBe(1);
+  });
+
+  it("serves an int8 .onnx export like any other", async () => {
+    const { config, weights } = await loadGenerator(LIGHT, "A2B");
+    const image = { width: 64, height: 64, data: new Uint8Array(64 * 64 * 3).fill(90) };
+    const int8 = join(tmpdir(), `ugatit-registry-${process.pid}-light64-int8.onnx`);
+    await writeFile(
+      int8,
+      await quantizeGenerator(config, weights, { direction: "A2B", images: [image], size: 64 }),
+    );
+    try {
+      const model = await registry("onnx").load({ name: "int8", version: "1", source: int8 });
+      expect(model.info.directions).toEqual(["A2B"]);
+      const [result] = await model.translators.get("A2B")!.translate([image]);
+      expect(result!.image.width).toBe(64);
+      expect(result!.camLogit.every(Number.isFinite)).toBe(true);
+    } finally {
+      await rm(int8, { force: true });
+    }
   });
 
   it("reads an exported .onnx file once", async () => {
