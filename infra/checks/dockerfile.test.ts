@@ -134,7 +134,7 @@ describe("contextSources", () => {
 });
 
 describe("checkWorkerDockerfile on the ONNX Runtime GPU image", () => {
-  const onnx = WORKER_IMAGES.find((image) => image.backendPackage === "onnxruntime-node")!;
+  const onnx = WORKER_IMAGES.find((image) => image.file === "infra/docker/onnx-gpu.Dockerfile")!;
   const text = readRepoFile(onnx.file);
 
   it("passes as committed", () => {
