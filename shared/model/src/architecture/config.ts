@@ -1,10 +1,20 @@
-/** What a generator's tensor shapes determine. */
+/**
+ * The versions of the official TensorFlow code (taki0112/UGATIT) whose checkpoints differ in the forward:
+ * `head`, and `legacy`, before the "fix smoothing" and "fix fc" commits of August 2019 (its CAM logit
+ * from a separate dense layer, AdaLIN's rho used as stored).
+ */
+export const TF_VERSIONS = ["head", "legacy"] as const;
+export type TfVersion = (typeof TF_VERSIONS)[number];
+
+/** What a generator's tensor shapes (and, for TF weights, the code version) determine. */
 export interface GeneratorConfig {
   ngf: number;
   nBlocks: number;
   light: boolean;
   /** The fixed input side of a full model (its FC.0 depends on it); null for a light model. */
   imgSize: number | null;
+  /** Weights of the official TensorFlow code, at this version; absent for the PyTorch code's. */
+  tfVersion?: TfVersion;
 }
 
 export interface DiscriminatorConfig {

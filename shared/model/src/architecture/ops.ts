@@ -8,16 +8,19 @@ export interface TensorOps<T> {
   stage<R>(work: () => R): R;
   /** Reflection padding, then a valid convolution; bias and activation fused when given. */
   conv(x: T, filter: T, options?: ConvOptions<T>): T;
-  /** InstanceNorm2d without affine parameters (biased variance). */
-  instanceNorm(x: T): T;
-  /** ILN: the IN/LN mix (unbiased variances) with learned per-channel rho, gamma, beta. */
-  layerInstanceNorm(x: T, rho: T, gamma: T, beta: T): T;
+  /** Instance norm (biased variance), scaled and shifted per channel ([C] each) when affine is given. */
+  instanceNorm(x: T, affine?: Affine<T>): T;
+  /** ILN: the IN/LN mix with learned per-channel rho, gamma, beta. */
+  layerInstanceNorm(x: T, rho: T, gamma: T, beta: T, variance: Variance): T;
   /** adaILN: the IN/LN mix with per-image gamma, beta ([B, C]). */
-  adaILN(x: T, rho: T, gamma: T, beta: T): T;
-  /** PyTorch's bias-free `Linear`, its weight [out, in]: [B, in] → [B, out]. */
-  linear(x: T, weight: T): T;
+  adaILN(x: T, rho: T, gamma: T, beta: T, variance: Variance): T;
+  /** The official TF code's AdaLIN smoothing: clip(rho − 0.1, 0, 1). */
+  smoothRho(rho: T): T;
+  /** A `Linear` with its weight [out, in], and its bias [out] when given: [B, in] → [B, out]. */
+  linear(x: T, weight: T, bias?: T): T;
   relu(x: T): T;
   tanh(x: T): T;
+  /** Elementwise sum, broadcasting as NumPy does. */
   add(a: T, b: T): T;
   /** `nn.Upsample(scale_factor=2, mode='nearest')`. */
   upsampleNearest2x(x: T): T;
@@ -34,15 +37,30 @@ export interface TensorOps<T> {
   sumChannels(x: T): T;
   /** [B, C·H·W] in PyTorch's C, H, W order, so a Linear's weight is used as saved. */
   flattenChw(x: T): T;
+  /** [B, H·W·C] in TensorFlow's H, W, C order (`tf.layers.flatten` of NHWC). */
+  flattenHwc(x: T): T;
+}
+
+/** The variance the IN/LN mixes divide by: PyTorch's code uses torch.var's N − 1, TensorFlow's tf.nn.moments' N. */
+export type Variance = "unbiased" | "biased";
+
+export interface Affine<T> {
+  gamma: T;
+  beta: T;
 }
 
 export interface ConvOptions<T> {
-  /** Reflection padding applied before a `padding=0` convolution, as every U-GAT-IT conv does. */
-  pad?: number;
+  /**
+   * Reflection padding applied before a `padding=0` convolution, as every U-GAT-IT conv does: the same
+   * on every side, or [top and left, bottom and right] (TensorFlow's stride-2 convs pad 1 before, 0 after).
+   */
+  pad?: number | Padding;
   stride?: number;
   bias?: T | undefined;
   activation?: "linear" | "relu" | "leakyrelu";
 }
+
+export type Padding = readonly [before: number, after: number];
 
 /** A parameter by its PyTorch name, in the layout the ops use. */
 export type ParamLookup<T> = (name: string) => T;

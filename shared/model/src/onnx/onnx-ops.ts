@@ -1,4 +1,4 @@
-import type { ConvOptions, TensorOps } from "../architecture/ops.ts";
+import type { ConvOptions, TensorOps, Variance } from "../architecture/ops.ts";
 import type { OnnxGraph, Value } from "./graph-builder.ts";
 import { DataType } from "./onnx-proto.ts";
 import type { ConvQuantizer } from "./quantize.ts";
@@ -80,18 +80,18 @@ export function onnxOps(g: OnnxGraph, options: OnnxOpsOptions = {}): TensorOps<V
   /** The element count of x from axis `start` on, as a float scalar (batch, height and width are dynamic). */
   const count = (x: Value, start: number) =>
     op("Cast", [op("ReduceProd", [op("Shape", [x], { start })], { keepdims: 0 })], { to: DataType.FLOAT });
-  /** 1 / sqrt(var + eps) with torch.var's unbiased variance, from the sum of squared deviations of n. */
-  const inverseStd = (squares: Value, n: Value) =>
-    op("Reciprocal", [
-      op("Sqrt", [op("Add", [op("Div", [squares, op("Sub", [n, g.floats([1], [])])]), g.floats([EPS], [])])]),
-    ]);
+  /** 1 / sqrt(var + eps) from the sum of squared deviations of n: torch.var divides by n − 1, tf.nn.moments by n. */
+  const inverseStd = (squares: Value, n: Value, variance: Variance) => {
+    const divisor = variance === "unbiased" ? op("Sub", [n, g.floats([1], [])]) : n;
+    return op("Reciprocal", [op("Sqrt", [op("Add", [op("Div", [squares, divisor]), g.floats([EPS], [])])])]);
+  };
 
   /**
-   * rho · IN(x) + (1 − rho) · LN(x) with unbiased variances, scaled by gamma and shifted by beta, as one
+   * rho · IN(x) + (1 − rho) · LN(x) with the given variances, scaled by gamma and shifted by beta, as one
    * x · scale + shift. The layer statistics follow from the per-channel ones (the channels are groups of
    * equal size), so the full-size tensor takes two reductions, a subtraction and the final multiply-add.
    */
-  const mixedNorm = (x: Value, rho: Value, gamma: Value, beta: Value) => {
+  const mixedNorm = (x: Value, rho: Value, gamma: Value, beta: Value, variance: Variance) => {
     const n = count(x, 2); // H·W
     // Reduced over a [B, C, H·W] view: ONNX Runtime's layout passes (int8 convolutions run channels-last)
     // cannot carry a Transpose through the Reshape, so the reductions stay over contiguous rows.
@@ -107,8 +107,9 @@ export function onnxOps(g: OnnxGraph, options: OnnxOpsOptions = {}): TensorOps<V
       op("Add", [inSquares, op("Mul", [op("Mul", [spread, spread]), n])]),
       g.int64s([1, 2, 3]),
     ]);
-    const inWeight = op("Mul", [rho, inverseStd(inSquares, n)]); // rho / σ_IN
-    const lnWeight = op("Mul", [op("Sub", [g.floats([1], []), rho]), inverseStd(lnSquares, count(x, 1))]); // (1 − rho) / σ_LN
+    const inWeight = op("Mul", [rho, inverseStd(inSquares, n, variance)]); // rho / σ_IN
+    const lnStd = inverseStd(lnSquares, count(x, 1), variance);
+    const lnWeight = op("Mul", [op("Sub", [g.floats([1], []), rho]), lnStd]); // (1 − rho) / σ_LN
     const scale = op("Mul", [op("Add", [inWeight, lnWeight]), gamma]);
     const centre = op("Add", [op("Mul", [inMean, inWeight]), op("Mul", [lnMean, lnWeight])]);
     const shift = op("Sub", [beta, op("Mul", [centre, gamma])]);
@@ -189,12 +190,16 @@ export function onnxOps(g: OnnxGraph, options: OnnxOpsOptions = {}): TensorOps<V
     stage: (work) => work(),
     conv(x, filter, options: ConvOptions<Value> = {}) {
       const { pad = 0, stride = 1, bias, activation = "linear" } = options;
+      const [before, after] = typeof pad === "number" ? [pad, pad] : pad;
       const reflected = () =>
-        pad > 0 ? op("Pad", [x, g.int64s([0, 0, pad, pad, 0, 0, pad, pad])], { mode: "reflect" }) : x;
+        before + after > 0
+          ? op("Pad", [x, g.int64s([0, 0, before, before, 0, 0, after, after])], { mode: "reflect" })
+          : x;
       const dims = g.dims.get(filter) ?? [];
       const [out, , k = 0] = dims;
       const source = upsampled.get(x);
-      const isUpsampled = source !== undefined && out !== undefined && k === 3 && pad === 1 && stride === 1;
+      const isUpsampled =
+        source !== undefined && out !== undefined && k === 3 && before === 1 && after === 1 && stride === 1;
       const data = bias === undefined ? quantizer?.quantizable(filter) : undefined;
       const int8 = data !== undefined && (isUpsampled || out! >= FEW_CHANNELS);
       const convolved = int8
@@ -203,7 +208,11 @@ export function onnxOps(g: OnnxGraph, options: OnnxOpsOptions = {}): TensorOps<V
           : int8Conv(quantizer!, filter, reflected(), quantizer!.filter(filter, data, dims), stride)
         : isUpsampled
           ? upsampledConv(source, filter, dims, bias)
-          : out !== undefined && out < FEW_CHANNELS && stride === 1 && 2 * pad === k - 1
+          : out !== undefined &&
+              out < FEW_CHANNELS &&
+              stride === 1 &&
+              before === after &&
+              2 * before === k - 1
             ? phaseConv(reflected(), filter, dims, bias)
             : convNode(bias ? [reflected(), filter, bias] : [reflected(), filter], {
                 strides: [stride, stride],
@@ -217,17 +226,21 @@ export function onnxOps(g: OnnxGraph, options: OnnxOpsOptions = {}): TensorOps<V
       if (out !== undefined) channels.set(y, out);
       return y;
     },
-    instanceNorm(x) {
-      const c = channels.get(x);
-      if (c === undefined)
-        throw new Error("ONNX export: instanceNorm needs a conv output (its channel count)");
-      return op("InstanceNormalization", [x, g.floats(Array(c).fill(1)), g.floats(Array(c).fill(0))], {
-        epsilon: { float: EPS },
-      });
+    instanceNorm(x, affine) {
+      const identity = () => {
+        const c = channels.get(x);
+        if (c === undefined)
+          throw new Error("ONNX export: instanceNorm needs a conv output (its channel count)");
+        return { gamma: g.floats(Array(c).fill(1)), beta: g.floats(Array(c).fill(0)) };
+      };
+      const { gamma, beta } = affine ?? identity();
+      return op("InstanceNormalization", [x, gamma, beta], { epsilon: { float: EPS } });
     },
-    layerInstanceNorm: (x, rho, gamma, beta) => mixedNorm(x, rho, gamma, beta),
-    adaILN: (x, rho, gamma, beta) => mixedNorm(x, rho, perImage(gamma), perImage(beta)),
-    linear: (x, weight) => op("Gemm", [x, weight], { transB: 1 }),
+    layerInstanceNorm: (x, rho, gamma, beta, variance) => mixedNorm(x, rho, gamma, beta, variance),
+    adaILN: (x, rho, gamma, beta, variance) => mixedNorm(x, rho, perImage(gamma), perImage(beta), variance),
+    smoothRho: (rho) =>
+      op("Clip", [op("Sub", [rho, g.floats([0.1], [])]), g.floats([0], []), g.floats([1], [])]),
+    linear: (x, weight, bias) => op("Gemm", bias ? [x, weight, bias] : [x, weight], { transB: 1 }),
     relu: (x) => op("Relu", [x]),
     tanh: (x) => op("Tanh", [x]),
     add: (a, b) => op("Add", [a, b]),
@@ -247,5 +260,6 @@ export function onnxOps(g: OnnxGraph, options: OnnxOpsOptions = {}): TensorOps<V
     concatFeatures: (xs) => op("Concat", xs, { axis: 1 }),
     sumChannels: (x) => op("ReduceSum", [x, g.int64s([1])], { keepdims: 1 }),
     flattenChw: (x) => op("Flatten", [x], { axis: 1 }),
+    flattenHwc: (x) => op("Flatten", [op("Transpose", [x], { perm: [0, 2, 3, 1] })], { axis: 1 }),
   };
 }

@@ -5,6 +5,9 @@ export interface CamWeights<T = tf.Tensor> {
   /** Weight producing the GAP logit ([1, C]); under spectral norm, the normalised weight. */
   gapLogit: T;
   gmpLogit: T;
+  /** The logits' biases ([1]): the TF code's CAM layers have one, PyTorch's none. */
+  gapLogitBias?: T | undefined;
+  gmpLogitBias?: T | undefined;
   /** Weight re-weighting the channels ([1, C]); under spectral norm, `weight_orig` (the official code's trap). */
   gapChannels: T;
   gmpChannels: T;
@@ -21,8 +24,8 @@ export type CamOutput<T = tf.Tensor> = {
 
 /** Class activation map attention: auxiliary GAP/GMP classifier, channel re-weighting, 1×1 fusion. */
 export function classActivationMap<T>(ops: TensorOps<T>, x: T, w: CamWeights<T>): CamOutput<T> {
-  const gapLogit = ops.linear(ops.spatialMean(x), w.gapLogit); // [B, 1]
-  const gmpLogit = ops.linear(ops.spatialMax(x), w.gmpLogit); // [B, 1]
+  const gapLogit = ops.linear(ops.spatialMean(x), w.gapLogit, w.gapLogitBias); // [B, 1]
+  const gmpLogit = ops.linear(ops.spatialMax(x), w.gmpLogit, w.gmpLogitBias); // [B, 1]
   const gap = ops.scaleChannels(x, w.gapChannels);
   const gmp = ops.scaleChannels(x, w.gmpChannels);
   const fused = ops.conv(ops.concatChannels([gap, gmp]), w.conv1x1, {
