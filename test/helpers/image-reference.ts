@@ -33,3 +33,17 @@ export function float32FromBase64(base64: string): Float32Array {
   const bytes = Buffer.from(base64, "base64");
   return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 }
+
+/** The test card of make_reference.py: smooth ramps and hard edges in every channel. */
+export function testCard(width: number, height: number): Uint8Array {
+  const rgb = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      for (let c = 0; c < 3; c++) {
+        rgb[(y * width + x) * 3 + c] =
+          (x * x * 7 + y * y * 3 + x * y * 5 + c * 85 + ((x * 13) ^ (y * 29))) & 255;
+      }
+    }
+  }
+  return rgb;
+}

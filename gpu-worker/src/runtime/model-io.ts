@@ -1,19 +1,20 @@
-import { modelOutputToRgb, resizeBilinear, rgbToModelInput } from "@ugatit/contracts/image";
+import { type ImageProcessing, pixelPath } from "@ugatit/contracts/image";
 import type { RgbImage, Translation } from "./translator.ts";
 
 /**
  * A batch of images as the model's input, [N, size, size, 3] in [-1, 1]: each resized (bilinear, as the
- * official test transform) when it is not the model's size.
+ * official test path of the model's code) when it is not the model's size.
  */
-export function toModelBatch(inputs: RgbImage[], size: number): Float32Array {
+export function toModelBatch(inputs: RgbImage[], size: number, processing: ImageProcessing): Float32Array {
+  const { resize, toModelInput } = pixelPath(processing);
   const pixels = size * size * 3;
   const batch = new Float32Array(inputs.length * pixels);
   inputs.forEach((img, i) => {
     const rgb =
       img.width === size && img.height === size
         ? img.data
-        : resizeBilinear(img.data, img.width, img.height, size, size);
-    batch.set(rgbToModelInput(rgb, size, size), i * pixels);
+        : resize(img.data, img.width, img.height, size, size);
+    batch.set(toModelInput(rgb, size, size), i * pixels);
   });
   return batch;
 }
@@ -25,14 +26,16 @@ export function toTranslations(
   image: Float32Array,
   camLogit: Float32Array,
   heatmap: Float32Array,
+  processing: ImageProcessing,
 ): Translation[] {
+  const { toRgb } = pixelPath(processing);
   const pixels = size * size * 3;
   const side = size / 4;
   return Array.from({ length: count }, (_, i) => ({
     image: {
       width: size,
       height: size,
-      data: modelOutputToRgb(image.subarray(i * pixels, (i + 1) * pixels)),
+      data: toRgb(image.subarray(i * pixels, (i + 1) * pixels)),
     },
     camLogit: [camLogit[2 * i] as number, camLogit[2 * i + 1] as number],
     heatmap: heatmap.slice(i * side * side, (i + 1) * side * side),

@@ -1,6 +1,6 @@
 import type { Direction } from "@ugatit/contracts/directions";
 import { toChannelsFirst, toChannelsLast } from "@ugatit/contracts/image";
-import type { GeneratorConfig } from "@ugatit/model/architecture";
+import { type GeneratorConfig, imageProcessingFor } from "@ugatit/model/architecture";
 import { ONNX_INPUT, ONNX_OUTPUTS } from "@ugatit/model/onnx";
 import { Tensor } from "onnxruntime-node";
 import { toModelBatch, toTranslations } from "../model-io.ts";
@@ -41,12 +41,13 @@ export class OnnxTranslator implements Translator {
     const { size } = this;
     const n = inputs.length;
     const hw = size * size;
-    const nchw = toChannelsFirst(toModelBatch(inputs, size), n, hw, 3);
+    const processing = imageProcessingFor(this.config);
+    const nchw = toChannelsFirst(toModelBatch(inputs, size, processing), n, hw, 3);
     const out = await this.onnx.session.run({
       [ONNX_INPUT]: new Tensor("float32", nchw, [n, 3, size, size]),
     });
     const [image, camLogit, heatmap] = ONNX_OUTPUTS.map((name) => out[name]?.data as Float32Array);
-    return toTranslations(n, size, toChannelsLast(image!, n, hw, 3), camLogit!, heatmap!);
+    return toTranslations(n, size, toChannelsLast(image!, n, hw, 3), camLogit!, heatmap!, processing);
   }
 
   dispose(): void {

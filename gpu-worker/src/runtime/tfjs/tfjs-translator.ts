@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { Direction } from "@ugatit/contracts/directions";
-import type { Generator, GeneratorConfig } from "@ugatit/model/architecture";
+import { type Generator, type GeneratorConfig, imageProcessingFor } from "@ugatit/model/architecture";
 import type { BackendName } from "../backends.ts";
 import { toModelBatch, toTranslations } from "../model-io.ts";
 import type { RgbImage, Translation, Translator } from "../translator.ts";
@@ -19,7 +19,8 @@ export class TfjsTranslator implements Translator {
 
   async translate(inputs: RgbImage[]): Promise<Translation[]> {
     const { size } = this;
-    const x = tf.tensor4d(toModelBatch(inputs, size), [inputs.length, size, size, 3]);
+    const processing = imageProcessingFor(this.config);
+    const x = tf.tensor4d(toModelBatch(inputs, size, processing), [inputs.length, size, size, 3]);
     const out = this.generator.forward(x);
     x.dispose();
     const [image, camLogit, heatmap] = await Promise.all([
@@ -34,6 +35,7 @@ export class TfjsTranslator implements Translator {
       image as Float32Array,
       camLogit as Float32Array,
       heatmap as Float32Array,
+      processing,
     );
   }
 

@@ -1,5 +1,6 @@
-import { heatmapToRgb, ImageError, type ImageFormat } from "@ugatit/contracts/image";
+import { heatmapToRgb, ImageError, type ImageFormat, pixelPath } from "@ugatit/contracts/image";
 import type { InferRequest, InferResponse } from "@ugatit/contracts/protocol";
+import { imageProcessingFor } from "@ugatit/model/architecture";
 import { sharedFaceDetector } from "../../faces/face-detector.ts";
 import { frameImage, NoFaceError } from "../../framing/frame-image.ts";
 import { pasteBack } from "../../framing/paste-back.ts";
@@ -116,6 +117,8 @@ async function inferAdmitted(
   storageMs += performance.now() - t;
 
   const mode = request.framing ?? (request.resize === "crop" ? "center" : model.info.framing);
+  // A TF model takes its official test path: cv2's bilinear resize (PIL's, in the pool, for the others).
+  const processing = imageProcessingFor(translator.config);
   // Decoding, framing and resizing hold one of the worker's few preparation places, off the event loop.
   const { decoded, box, input, decodeMs, framingMs } = await deps.preparation.run(async () => {
     let step = performance.now();
@@ -130,7 +133,9 @@ async function inferAdmitted(
       mode,
       model.size,
       sharedFaceDetector,
-      deps.preparation.resize,
+      processing === "pytorch"
+        ? deps.preparation.resize
+        : async (...args) => pixelPath(processing).resize(...args),
     ).catch((error: unknown) => {
       throw error instanceof NoFaceError ? problems.noFace(error.message) : error;
     });

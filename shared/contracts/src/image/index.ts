@@ -12,5 +12,7 @@ export {
 } from "./header.ts";
 export { heatmapToRgb } from "./heatmap.ts";
 export { toChannelsFirst, toChannelsLast } from "./layout.ts";
+export { IMAGE_PROCESSINGS, type ImageProcessing, type PixelPath, pixelPath } from "./processing.ts";
 export { resizeBilinear } from "./resize.ts";
-export { modelOutputToRgb, rgbToModelInput } from "./tensor.ts";
+export { resizeBilinearCv2 } from "./resize-cv2.ts";
+export { modelOutputToRgb, modelOutputToRgbTf, rgbToModelInput, rgbToModelInputTf } from "./tensor.ts";

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { comparable, type ExpectedBytes, readReference } from "../../../../test/helpers/image-reference.ts";
+import {
+  comparable,
+  type ExpectedBytes,
+  readReference,
+  testCard,
+} from "../../../../test/helpers/image-reference.ts";
 import { resizeBilinear } from "./resize.ts";
 
 interface ResizeCase extends ExpectedBytes {
@@ -7,20 +12,6 @@ interface ResizeCase extends ExpectedBytes {
   height: number;
   outWidth: number;
   outHeight: number;
-}
-
-/** The test card of make_reference.py: smooth ramps and hard edges in every channel. */
-function testCard(width: number, height: number): Uint8Array {
-  const rgb = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      for (let c = 0; c < 3; c++) {
-        rgb[(y * width + x) * 3 + c] =
-          (x * x * 7 + y * y * 3 + x * y * 5 + c * 85 + ((x * 13) ^ (y * 29))) & 255;
-      }
-    }
-  }
-  return rgb;
 }
 
 describe("resizeBilinear", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readReference } from "../../../../test/helpers/image-reference.ts";
-import { modelOutputToRgb, rgbToModelInput } from "./tensor.ts";
+import { modelOutputToRgb, modelOutputToRgbTf, rgbToModelInput, rgbToModelInputTf } from "./tensor.ts";
 
 const reference = readReference<{ modelInputOfByte: number[]; modelOutput: number[]; savedBytes: number[] }>(
   "tensor_reference.json",
@@ -31,5 +31,29 @@ describe("modelOutputToRgb", () => {
   it("round-trips every byte through rgbToModelInput", () => {
     const bytes = Uint8Array.from({ length: 258 }, (_, i) => i % 256);
     expect(modelOutputToRgb(rgbToModelInput(bytes, 86, 1))).toEqual(bytes);
+  });
+});
+
+const tfReference = readReference<{
+  modelInputOfByte: number[];
+  modelOutput: number[];
+  savedBytes: number[];
+}>("tf_tensor_reference.json");
+
+describe("the official TF test path", () => {
+  it("rgbToModelInputTf gives utils.load_test_data's float32 values for every byte", () => {
+    const bytes = Uint8Array.from({ length: 258 }, (_, i) => i % 256);
+    const input = rgbToModelInputTf(bytes, 86, 1);
+    expect([...input.subarray(0, 256)]).toEqual(tfReference.modelInputOfByte);
+  });
+
+  it("modelOutputToRgbTf truncates as utils.save_images does, next to every level too", () => {
+    const out = modelOutputToRgbTf(Float32Array.from(tfReference.modelOutput));
+    expect([...out]).toEqual(tfReference.savedBytes);
+  });
+
+  it("truncates where the PyTorch path rounds", () => {
+    const y = Float32Array.of(2 * (100.75 / 255) - 1); // 100.75 once scaled back
+    expect([modelOutputToRgbTf(y)[0], modelOutputToRgb(y)[0]]).toEqual([100, 101]);
   });
 });

@@ -1,3 +1,5 @@
+import type { ImageProcessing } from "@ugatit/contracts/image";
+
 /**
  * The versions of the official TensorFlow code (taki0112/UGATIT) whose checkpoints differ in the forward:
  * `head`, and `legacy`, before the "fix smoothing" and "fix fc" commits of August 2019 (its CAM logit
@@ -15,6 +17,11 @@ export interface GeneratorConfig {
   imgSize: number | null;
   /** Weights of the official TensorFlow code, at this version; absent for the PyTorch code's. */
   tfVersion?: TfVersion;
+}
+
+/** The test path of the code the weights come from: a TF model takes TF's pixels (cv2 resize, truncation). */
+export function imageProcessingFor(config: GeneratorConfig): ImageProcessing {
+  return config.tfVersion === undefined ? "pytorch" : "tensorflow";
 }
 
 export interface DiscriminatorConfig {

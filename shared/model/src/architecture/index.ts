@@ -1,5 +1,11 @@
 /** @module The U-GAT-IT networks of the official PyTorch code, written on TensorOps; TF.js core ops run them. */
-export type { DiscriminatorConfig, GeneratorConfig } from "./config.ts";
+export {
+  type DiscriminatorConfig,
+  type GeneratorConfig,
+  imageProcessingFor,
+  TF_VERSIONS,
+  type TfVersion,
+} from "./config.ts";
 export { Discriminator, type DiscriminatorOutput } from "./discriminator.ts";
 export { discriminatorParamShapes } from "./discriminator-spec.ts";
 export { generatorMacs } from "./flops.ts";

@@ -1,16 +1,17 @@
 /** @module Converting a PyTorch checkpoint's generators to the project's safetensors format. */
 import { DIRECTIONS, type Direction } from "@ugatit/contracts/directions";
-import type { GeneratorConfig } from "../architecture/config.ts";
+import { type GeneratorConfig, imageProcessingFor } from "../architecture/config.ts";
 import { describeGenerator, generatorParamShapes } from "../architecture/generator-spec.ts";
 import { CheckpointError } from "./errors.ts";
-import { type ResolvedGenerator, resolveGenerator } from "./load.ts";
+import { type LoadGeneratorOptions, type ResolvedGenerator, resolveGenerator } from "./load.ts";
 import { OFFICIAL_NETWORKS } from "./network.ts";
 import { openWeightFile } from "./open.ts";
 import { type SafetensorsTensor, writeSafetensors } from "./safetensors.ts";
+import { hasTfGenerator, looksLikeTfUgatit } from "./tf-generator.ts";
 import { modelDomains, UGATIT_METADATA_KEY, type UgatitMetadata } from "./ugatit-metadata.ts";
 import type { WeightFile } from "./weight-file.ts";
 
-export interface ConvertOptions {
+export interface ConvertOptions extends LoadGeneratorOptions {
   /** Defaults to the generators the checkpoint has; a bare state_dict needs exactly one, named here. */
   directions?: Direction[];
   /** Store float16 instead of float32 (half the size). */
@@ -40,13 +41,14 @@ export async function convertCheckpoint(
   const file = await openWeightFile(input);
   try {
     const directions = options.directions ?? directionsIn(file);
-    const generators = directions.map((direction) => resolveGenerator(file, direction));
+    const generators: ResolvedGenerator[] = [];
+    for (const direction of directions) generators.push(await resolveGenerator(file, direction, options));
     const config = sameConfig(file, directions, generators);
     const tensors = new Map<string, SafetensorsTensor>();
     for (const [i, direction] of directions.entries()) {
-      const { prefix } = generators[i]!;
+      const { read } = generators[i]!;
       for (const [key, shape] of generatorParamShapes(config)) {
-        tensors.set(`gen${direction}.${key}`, { shape, data: () => file.read(prefix + key) });
+        tensors.set(`gen${direction}.${key}`, { shape, data: () => read(key) });
       }
     }
     const domains = modelDomains(file);
@@ -57,6 +59,8 @@ export async function convertCheckpoint(
       img_size: config.imgSize,
       directions,
       ...(domains ? { domains } : {}),
+      tf_version: config.tfVersion ?? null,
+      image_processing: imageProcessingFor(config),
     };
     await writeSafetensors(
       output,
@@ -71,6 +75,15 @@ export async function convertCheckpoint(
 }
 
 function directionsIn(file: WeightFile): Direction[] {
+  if (looksLikeTfUgatit(file)) {
+    const present = DIRECTIONS.filter((d) => hasTfGenerator(file, d));
+    if (present.length > 0) return present;
+    throw new CheckpointError(
+      "missing_direction",
+      file.file,
+      "missing direction: the TF checkpoint has no generator_A or generator_B",
+    );
+  }
   const names = [...file.tensors.keys()];
   const present = DIRECTIONS.filter((d) => names.some((n) => n.startsWith(`gen${d}.`)));
   if (present.length > 0) return present;

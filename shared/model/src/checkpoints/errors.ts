@@ -27,7 +27,9 @@ export type CheckpointErrorCode =
   /** A TensorFlow checkpoint's data shard holding the tensor asked for is not there. */
   | "missing_shard"
   /** A partitioned TensorFlow variable, saved as slices under other keys. */
-  | "sliced_variable";
+  | "sliced_variable"
+  /** A TF generator whose variables point to both code versions (HEAD and legacy): the caller must choose. */
+  | "ambiguous_version";
 
 /**
  * The one error the weight layer throws. `message` is a single line: `<file>: <problem>: <details>`.

@@ -6,6 +6,8 @@ import { CheckpointError, formatShape } from "./errors.ts";
  * Reads the config off a generator state_dict's shapes: ngf from `DownBlock.1.weight`, nBlocks by
  * counting residual blocks, light vs full (and the full model's imgSize) from `FC.0.weight`.
  * A full model at imgSize 4 is indistinguishable from (and computes the same as) a light one.
+ * A generator of the TF code, as `ugatit convert` writes it, has `CAM_logit` in place of `gap_fc`
+ * (and at the legacy version `CAM_logit.dense` too).
  * `source` names the file in error messages, `prefix` the network (`genA2B.`) in front of its keys.
  */
 export function inferGeneratorConfig(
@@ -35,9 +37,9 @@ export function inferGeneratorConfig(
       `wrong shape: ${prefix}FC.0.weight is ${formatShape(fc)}, expected [${c}, ${c}] (light) or [${c}, (imgSize/4)²·${c}] (full) for ngf ${ngf}`,
     );
   }
-  return side === 1
-    ? { ngf, nBlocks, light: true, imgSize: null }
-    : { ngf, nBlocks, light: false, imgSize: 4 * side };
+  const shape = side === 1 ? { light: true, imgSize: null } : { light: false, imgSize: 4 * side };
+  if (!shapes.has("CAM_logit.weight")) return { ngf, nBlocks, ...shape };
+  return { ngf, nBlocks, ...shape, tfVersion: shapes.has("CAM_logit.dense.weight") ? "legacy" : "head" };
 }
 
 export function requireShape(

@@ -1,13 +1,14 @@
 /** @module Loading one generator or discriminator from any supported weight file, validated. */
 import type { Direction } from "@ugatit/contracts/directions";
 import type { ModelDomains } from "@ugatit/contracts/domains";
-import type { DiscriminatorConfig, GeneratorConfig } from "../architecture/config.ts";
+import type { DiscriminatorConfig, GeneratorConfig, TfVersion } from "../architecture/config.ts";
 import { discriminatorParamShapes } from "../architecture/discriminator-spec.ts";
 import { describeGenerator, generatorParamShapes } from "../architecture/generator-spec.ts";
 import type { TorchWeights } from "../architecture/params.ts";
 import { inferDiscriminatorConfig, inferGeneratorConfig } from "./infer-config.ts";
 import { checkNetwork, findNetwork, readNetwork, shapesUnder } from "./network.ts";
 import { openWeightFile } from "./open.ts";
+import { looksLikeTfUgatit, resolveTfGenerator } from "./tf-generator.ts";
 import { modelDomains } from "./ugatit-metadata.ts";
 import type { WeightFile } from "./weight-file.ts";
 
@@ -32,38 +33,91 @@ export interface LoadedDiscriminator {
   source: WeightFile["format"];
 }
 
+export interface LoadGeneratorOptions {
+  /** For weights of the official TF code: its version, instead of the one read off the file. */
+  tfVersion?: TfVersion | undefined;
+}
+
 /** A generator found in a file and checked against the spec of the config its shapes imply. */
 export interface ResolvedGenerator {
-  prefix: string;
   /** A bare state_dict: it has no direction of its own. */
   bare: boolean;
   config: GeneratorConfig;
+  /** One parameter by its model name, in PyTorch's layout. */
+  read(key: string): Promise<Float32Array>;
+  /** Every parameter, read in the order the file stores them. */
+  readAll(): Promise<TorchWeights>;
 }
 
-export function resolveGenerator(file: WeightFile, direction: Direction): ResolvedGenerator {
+/**
+ * The generator for `direction` in any supported file: a TF checkpoint's `generator_B`/`generator_A`
+ * (mapped to the model's names and layouts), or a PyTorch or safetensors state_dict under `genA2B.`
+ * (or bare).
+ */
+export async function resolveGenerator(
+  file: WeightFile,
+  direction: Direction,
+  options: LoadGeneratorOptions = {},
+): Promise<ResolvedGenerator> {
+  if (looksLikeTfUgatit(file)) {
+    const { config, read } = await resolveTfGenerator(file, direction, options.tfVersion);
+    const readAll = async () => {
+      const weights: TorchWeights = new Map();
+      for (const [key, shape] of generatorParamShapes(config))
+        weights.set(key, { shape, data: await read(key) });
+      return weights;
+    };
+    return { bare: false, config, read, readAll };
+  }
   const { prefix, bare } = findNetwork(file, `gen${direction}`, {
     what: "generator",
     marker: "DownBlock.1.weight",
     otherMarker: "model.1.weight_orig",
     missingCode: "missing_direction",
   });
-  const config = inferGeneratorConfig(shapesUnder(file, prefix), file.file, prefix);
+  const inferred = inferGeneratorConfig(shapesUnder(file, prefix), file.file, prefix);
+  const config = withTfVersion(inferred, options.tfVersion, file.file);
   checkNetwork(file, prefix, generatorParamShapes(config), describeGenerator(config));
-  return { prefix, bare, config };
+  return {
+    bare,
+    config,
+    read: (key) => file.read(prefix + key),
+    readAll: () => readNetwork(file, prefix, generatorParamShapes(config)),
+  };
+}
+
+/** A TF version asked for a state_dict: it must hold a TF generator (the version is checked by its keys). */
+function withTfVersion(
+  config: GeneratorConfig,
+  tfVersion: TfVersion | undefined,
+  file: string,
+): GeneratorConfig {
+  if (tfVersion === undefined) return config;
+  if (config.tfVersion === undefined) {
+    throw new RangeError(
+      `${file}: a TF code version (${tfVersion}) was given, but this is a generator of the PyTorch code`,
+    );
+  }
+  return { ...config, tfVersion };
 }
 
 /**
- * Loads one generator of an official checkpoint (zip or legacy), a bare generator state_dict (any
- * direction then gives it) or one of our safetensors files, reading only that generator's tensors.
+ * Loads one generator of an official checkpoint (PyTorch zip or legacy, or TensorFlow), a bare generator
+ * state_dict (any direction then gives it) or one of our safetensors files, reading only that
+ * generator's tensors. A TF generator comes with its code version in `config.tfVersion`.
  *
  * @example
  * const { config, weights } = await loadGenerator("selfie2anime.pt", "A2B");
  * const generator = Generator.fromTorch(config, weights);
  */
-export async function loadGenerator(path: string, direction: Direction): Promise<LoadedGenerator> {
+export async function loadGenerator(
+  path: string,
+  direction: Direction,
+  options: LoadGeneratorOptions = {},
+): Promise<LoadedGenerator> {
   const file = await openWeightFile(path);
   try {
-    return await readGenerator(file, direction);
+    return await readGenerator(file, direction, options);
   } finally {
     await file.close();
   }
@@ -76,11 +130,15 @@ export async function loadGenerator(path: string, direction: Direction): Promise
  * const file = await openWeightFile("light64.pt");
  * try { for (const d of DIRECTIONS) generators.push(await readGenerator(file, d)) } finally { await file.close() }
  */
-export async function readGenerator(file: WeightFile, direction: Direction): Promise<LoadedGenerator> {
-  const { prefix, bare, config } = resolveGenerator(file, direction);
+export async function readGenerator(
+  file: WeightFile,
+  direction: Direction,
+  options: LoadGeneratorOptions = {},
+): Promise<LoadedGenerator> {
+  const { bare, config, readAll } = await resolveGenerator(file, direction, options);
   return {
     config,
-    weights: await readNetwork(file, prefix, generatorParamShapes(config)),
+    weights: await readAll(),
     source: file.format,
     bare,
     untrained: file.metadata.untrained === "true",

@@ -4,6 +4,8 @@
  */
 import type { Direction } from "@ugatit/contracts/directions";
 import { ModelDomains } from "@ugatit/contracts/domains";
+import type { ImageProcessing } from "@ugatit/contracts/image";
+import type { TfVersion } from "../architecture/config.ts";
 import { CheckpointError } from "./errors.ts";
 import type { WeightFile } from "./weight-file.ts";
 
@@ -19,6 +21,10 @@ export interface UgatitMetadata {
   directions: Direction[];
   /** What A and B are, in words; left out when the model names none. */
   domains?: ModelDomains;
+  /** The official TF code's version the weights come from; absent (or null) for the PyTorch code. */
+  tf_version?: TfVersion | null;
+  /** How images become inputs and outputs become pixels: the official PyTorch test path or TF's. */
+  image_processing?: ImageProcessing;
 }
 
 /**
