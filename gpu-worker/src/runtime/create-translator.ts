@@ -1,7 +1,12 @@
 /** @module Picks the runner for a generator: ONNX Runtime or TF.js, by the backend and the model's form. */
 import { basename } from "node:path";
 import type { Direction } from "@ugatit/contracts/directions";
-import { Generator, type GeneratorConfig, type TorchWeights } from "@ugatit/model/architecture";
+import {
+  Generator,
+  type GeneratorConfig,
+  type TfVersion,
+  type TorchWeights,
+} from "@ugatit/model/architecture";
 import { loadGenerator } from "@ugatit/model/checkpoints";
 import { exportGeneratorToOnnx, type OnnxModelInfo } from "@ugatit/model/onnx";
 import { activateBackend, BackendError, type BackendName } from "./backends.ts";
@@ -19,6 +24,8 @@ export interface TranslatorOptions {
   backend?: string | undefined;
   /** fp16 needs the webgpu backend and a checkpoint (an `.onnx` file runs as it was exported). */
   precision?: Precision | undefined;
+  /** For a TF checkpoint: its code version, instead of the one read off the file. */
+  tfVersion?: TfVersion | undefined;
 }
 
 /** The backends that run on ONNX Runtime (the others are TF.js). */
@@ -56,7 +63,9 @@ export async function loadTranslator(options: TranslatorOptions): Promise<Transl
     const backend = await activateBackend(options.backend ?? "onnx");
     return translatorFromOnnx(options.checkpoint, info, size, backend, basename(options.checkpoint));
   }
-  const { config, weights } = await loadGenerator(options.checkpoint, options.direction);
+  const { config, weights } = await loadGenerator(options.checkpoint, options.direction, {
+    tfVersion: options.tfVersion,
+  });
   const size = resolveInputSize(config, options.size);
   if (options.precision === "fp16" && options.backend !== "webgpu")
     throw new BackendError("precision fp16 runs on the webgpu backend: add --backend webgpu");

@@ -55,8 +55,9 @@ export async function openWeightFile(path: string): Promise<WeightFile> {
       if (zipHoldsBundle(entries)) return guarded(await openZippedBundle(source, entries, file, close));
       return guarded(await openTorchZip(source, entries, file, close));
     }
-    if (head[0] === 0x80) return guarded(await openTorchLegacy(source, file, close));
+    // safetensors first: a header length whose low byte is 0x80 would pass for a pickle's opcode
     if (looksLikeSafetensors(head)) return guarded(await openSafetensors(source, file, close));
+    if (head[0] === 0x80) return guarded(await openTorchLegacy(source, file, close));
     if (hasTableMagic(await readBytes(source, Math.max(0, size - 48), Math.min(size, 48)))) {
       await close();
       return guarded(await openBundleAtPrefix(path, path));

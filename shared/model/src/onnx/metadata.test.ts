@@ -12,6 +12,8 @@ describe("an exported model's metadata", () => {
   it.each([
     [{ ngf: 4, nBlocks: 2, light: true, imgSize: null }, "B2A" as const],
     [{ ngf: 4, nBlocks: 3, light: false, imgSize: 16 }, "A2B" as const],
+    [{ ngf: 4, nBlocks: 2, light: true, imgSize: null, tfVersion: "legacy" as const }, "A2B" as const],
+    [{ ngf: 4, nBlocks: 1, light: false, imgSize: 8, tfVersion: "head" as const }, "B2A" as const],
   ])("reads back the configuration %o and direction %s", async (config, direction) => {
     const weights = initialWeights(generatorParamShapes(config), 3);
     const parameters = [...weights.values()].reduce((n, t) => n + t.data.length, 0);
@@ -45,6 +47,16 @@ describe("an exported model's metadata", () => {
       if (key !== "domain_b") half.message(14, new ProtoMessage().string(1, key).string(2, value));
     }
     await expect(read(half.encode())).rejects.toThrow(/domain_a and domain_b are not both names/);
+  });
+
+  it("names the TF code version and the test path its pixels take", async () => {
+    const config = { ngf: 4, nBlocks: 1, light: true, imgSize: null, tfVersion: "head" as const };
+    const bytes = exportGeneratorToOnnx(config, initialWeights(generatorParamShapes(config)), {
+      direction: "A2B",
+    });
+    const text = new TextDecoder().decode(bytes);
+    expect(text).toContain("tf_version");
+    expect(text).toContain("tensorflow");
   });
 
   it("fp16 halves the file", () => {

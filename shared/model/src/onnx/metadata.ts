@@ -2,7 +2,12 @@
 
 import type { Direction } from "@ugatit/contracts/directions";
 import { ModelDomains } from "@ugatit/contracts/domains";
-import type { GeneratorConfig } from "../architecture/config.ts";
+import {
+  type GeneratorConfig,
+  imageProcessingFor,
+  TF_VERSIONS,
+  type TfVersion,
+} from "../architecture/config.ts";
 import type { ByteSource } from "../checkpoints/byte-source.ts";
 import { MODEL_FIELDS } from "./onnx-proto.ts";
 import { ProtoFormatError, protoFields, readVarint } from "./protobuf.ts";
@@ -47,6 +52,9 @@ export function onnxMetadataProps(info: OnnxModelInfo): Record<string, string> {
     untrained: String(info.untrained),
     ...(info.domains ? { domain_a: info.domains.A, domain_b: info.domains.B } : {}),
     quantization: info.quantization,
+    // the TF code's version ("" for the PyTorch code) and the test path its pixels go through
+    tf_version: config.tfVersion ?? "",
+    image_processing: imageProcessingFor(config),
   };
 }
 
@@ -79,8 +87,21 @@ function infoFromProps(props: Map<string, string>, file: string): OnnxModelInfo 
       file,
       `metadata quantization "${quantization}" is not ${QUANTIZATIONS.join(" or ")}`,
     );
+  const tfVersion = props.get("tf_version") ?? "";
+  if (tfVersion !== "" && !(TF_VERSIONS as readonly string[]).includes(tfVersion))
+    throw new OnnxModelError(file, `metadata tf_version is not ${TF_VERSIONS.join(" or ")}`);
+  const config: GeneratorConfig = {
+    ngf: int("ngf"),
+    nBlocks: int("n_blocks"),
+    light,
+    imgSize: light ? null : int("img_size"),
+    ...(tfVersion === "" ? {} : { tfVersion: tfVersion as TfVersion }),
+  };
+  const processing = props.get("image_processing");
+  if (processing !== undefined && processing !== imageProcessingFor(config))
+    throw new OnnxModelError(file, `metadata image_processing ${processing} does not fit the model's code`);
   return {
-    config: { ngf: int("ngf"), nBlocks: int("n_blocks"), light, imgSize: light ? null : int("img_size") },
+    config,
     direction,
     parameters: int("parameters"),
     untrained: props.get("untrained") === "true",
