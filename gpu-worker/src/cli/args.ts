@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { TF_VERSIONS, type TfVersion } from "@ugatit/model/architecture";
 import { UsageError } from "./usage-error.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -22,6 +23,11 @@ export function oneOf<T extends string>(value: string, allowed: readonly T[], fl
     throw new UsageError(`--${flag} must be one of ${allowed.join(", ")}, got "${value}"`);
   }
   return value as T;
+}
+
+/** `--tf-version head|legacy`: the official TF code's version, instead of the one read off the checkpoint. */
+export function tfVersionOption(value: string | undefined): TfVersion | undefined {
+  return value === undefined ? undefined : oneOf(value, TF_VERSIONS, "tf-version");
 }
 
 export function positiveInteger(value: string | undefined, flag: string): number | undefined {

@@ -7,7 +7,7 @@ import { exportGeneratorToOnnx } from "@ugatit/model/onnx";
 import { InputSizeError, resolveInputSize } from "../runtime/input-size.ts";
 import { quantizeGenerator } from "../runtime/onnx/quantize-generator.ts";
 import { FRAMING_METADATA_KEY } from "../server/models/load-generators.ts";
-import { oneOf, positiveInteger, required } from "./args.ts";
+import { oneOf, positiveInteger, required, tfVersionOption } from "./args.ts";
 import { readCalibrationImages } from "./calibration-images.ts";
 import { type CommandSpec, type OptionSpec, parseOptions } from "./command-spec.ts";
 import { assertOutputFolder, writeFileAtomic } from "./files.ts";
@@ -62,6 +62,12 @@ const options = {
     type: "string",
     value: "A2B|B2A|both",
     description: "which generators: both (default for safetensors) or one; ONNX holds one (default A2B)",
+  },
+  "tf-version": {
+    type: "string",
+    value: "head|legacy",
+    description:
+      "for a TensorFlow checkpoint: the official code's version, instead of the one read off the file (docs/SELFIE2ANIME.md)",
   },
   fp16: {
     type: "boolean",
@@ -125,6 +131,7 @@ async function convertCommand(argv: string[]): Promise<number> {
     values.direction === undefined
       ? undefined
       : oneOf(values.direction, [...DIRECTIONS, "both"], "direction");
+  const tfVersion = tfVersionOption(values["tf-version"]);
   // The worker's default framing for the model (a selfie model: face), kept in the safetensors metadata.
   const framing =
     values.framing === undefined ? undefined : oneOf(values.framing, Framing.options, "framing");
@@ -152,7 +159,9 @@ async function convertCommand(argv: string[]): Promise<number> {
       throw new UsageError("an ONNX model holds one generator: --direction A2B or B2A");
     // a bare state_dict gives its generator for either direction, and is served as A2B
     const chosen: Direction = direction ?? "A2B";
-    const { config, weights, source, untrained, domains } = await loadGenerator(checkpoint, chosen);
+    const { config, weights, source, untrained, domains } = await loadGenerator(checkpoint, chosen, {
+      tfVersion,
+    });
     const model = calibration
       ? await quantizeGenerator(config, weights, {
           direction: chosen,
@@ -176,6 +185,7 @@ async function convertCommand(argv: string[]): Promise<number> {
     ...(directions ? { directions } : {}),
     fp16: values.fp16,
     ...(framing ? { metadata: { [FRAMING_METADATA_KEY]: framing } } : {}),
+    tfVersion,
   });
   process.stdout.write(
     `${output}: ${result.directions.join(" + ")}, ${describeGenerator(result.config)}, ${precision} (from ${result.source})\n`,

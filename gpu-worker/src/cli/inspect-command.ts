@@ -7,6 +7,7 @@ import {
 } from "@ugatit/model/checkpoints";
 import { isOnnxFile, readOnnxFileInfo } from "../runtime/onnx/onnx-file.ts";
 import { type CommandSpec, type OptionSpec, parseOptions } from "./command-spec.ts";
+import { tfGeneratorSummaries } from "./tf-generator-summary.ts";
 import { UsageError } from "./usage-error.ts";
 
 const options = {
@@ -27,7 +28,7 @@ export const INSPECT: CommandSpec<typeof options> = {
   run: inspectCommand,
 };
 
-interface NetworkSummary {
+export interface NetworkSummary {
   name: string;
   kind: "generator" | "discriminator" | "unknown";
   config: Record<string, unknown> | null;
@@ -97,7 +98,16 @@ async function inspectCommand(argv: string[]): Promise<number> {
   if (isOnnxFile(positionals[0] as string)) return inspectOnnx(positionals[0] as string, values.json);
   const file = await openWeightFile(positionals[0] as string);
   try {
-    const summaries = [...networks(file)].map(([name, shapes]) => summarise(name, shapes, file.format));
+    const grouped = [...networks(file)].map(([name, shapes]) => summarise(name, shapes, file.format));
+    const tfGenerators = await tfGeneratorSummaries(
+      file,
+      (scope) => grouped.find((s) => s.name === scope)?.parameters ?? 0,
+    );
+    // a TF generator is shown as loading reads it, in its scope's place (or added, when not grouped by scope)
+    const summaries = [
+      ...grouped.map((s) => tfGenerators.get(s.name) ?? s),
+      ...[...tfGenerators.values()].filter((t) => !grouped.some((s) => s.name === t.name)),
+    ];
     // Types the weight layer cannot read are shown by the file's own name for them (`int64`, `string`).
     const tensors = [...file.tensors.values()].map((t) => ({
       name: t.name,

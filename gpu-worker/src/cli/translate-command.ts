@@ -8,7 +8,7 @@ import { BACKEND_NAMES } from "../runtime/backends.ts";
 import { loadTranslator } from "../runtime/create-translator.ts";
 import { PRECISIONS, type Translator } from "../runtime/translator.ts";
 import { activeWebGpuAdapter } from "../runtime/webgpu/webgpu-adapter.ts";
-import { oneOf, positiveInteger, required } from "./args.ts";
+import { oneOf, positiveInteger, required, tfVersionOption } from "./args.ts";
 import { type CommandSpec, type OptionSpec, parseOptions } from "./command-spec.ts";
 import {
   assertOutputFolder,
@@ -81,6 +81,12 @@ const options = {
     type: "string",
     value: "NAME",
     description: `${BACKEND_NAMES.join(", ")} (default: the best installed)`,
+  },
+  "tf-version": {
+    type: "string",
+    value: "head|legacy",
+    description:
+      "for a TensorFlow checkpoint: the official code's version, instead of the one read off the file (docs/SELFIE2ANIME.md)",
   },
   precision: {
     type: "string",
@@ -193,6 +199,7 @@ function report(
       ...(translator.backend === "webgpu" ? { adapter: activeWebGpuAdapter() } : {}),
       size: translator.size,
       light: translator.config.light,
+      tf_version: translator.config.tfVersion ?? null,
       inference_ms: Math.round(fields.ms * 10) / 10,
       framing: fields.framed.result,
       compose: fields.compose,
@@ -270,6 +277,7 @@ async function translateOne(
     direction,
     backend: values.backend,
     precision: oneOf(values.precision ?? "fp32", PRECISIONS, "precision"),
+    tfVersion: tfVersionOption(values["tf-version"]),
   });
   try {
     const done = await translateImage(translator, photo, framed, choice, outputFormat, heatmapFormat);
@@ -324,6 +332,7 @@ async function translateFolder(
     direction,
     backend: values.backend,
     precision: oneOf(values.precision ?? "fp32", PRECISIONS, "precision"),
+    tfVersion: tfVersionOption(values["tf-version"]),
   });
   const bar = progress(files.length);
   let failed = 0;

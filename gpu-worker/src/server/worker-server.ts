@@ -62,7 +62,13 @@ export async function startWorker(
 
   const metrics = new WorkerMetrics();
   metrics.backend.set({ backend }, 1);
-  const registry = new ModelRegistry(backend, config.UGATIT_SIZE, storage, config.UGATIT_PRECISION);
+  const registry = new ModelRegistry(
+    backend,
+    config.UGATIT_SIZE,
+    storage,
+    config.UGATIT_PRECISION,
+    config.UGATIT_TF_VERSION,
+  );
   const batchers = new BatcherPool({
     maxBatch: config.MAX_BATCH,
     maxDelayMs: config.MAX_DELAY_MS,

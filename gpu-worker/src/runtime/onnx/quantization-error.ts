@@ -1,4 +1,4 @@
-import { toChannelsFirst } from "@ugatit/contracts/image";
+import { type ImageProcessing, toChannelsFirst } from "@ugatit/contracts/image";
 import { ONNX_INPUT } from "@ugatit/model/onnx";
 import { type InferenceSession, Tensor } from "onnxruntime-node";
 import { toModelBatch } from "../model-io.ts";
@@ -18,11 +18,12 @@ export async function quantizationError(
   quantized: InferenceSession,
   images: RgbImage[],
   size: number,
+  processing: ImageProcessing = "pytorch",
 ): Promise<QuantizationError> {
   let psnr = 0;
   let camRelative = 0;
   for (const image of images) {
-    const input = toChannelsFirst(toModelBatch([image], size), 1, size * size, 3);
+    const input = toChannelsFirst(toModelBatch([image], size, processing), 1, size * size, 3);
     const feeds = { [ONNX_INPUT]: new Tensor("float32", input, [1, 3, size, size]) };
     const [a, b] = [await float32.run(feeds), await quantized.run(feeds)];
     const [x, y] = [a.image!.data as Float32Array, b.image!.data as Float32Array];

@@ -1,7 +1,7 @@
 import type { Direction } from "@ugatit/contracts/directions";
 import type { ModelDomains } from "@ugatit/contracts/domains";
-import { toChannelsFirst } from "@ugatit/contracts/image";
-import type { GeneratorConfig, TorchWeights } from "@ugatit/model/architecture";
+import { type ImageProcessing, toChannelsFirst } from "@ugatit/contracts/image";
+import { type GeneratorConfig, imageProcessingFor, type TorchWeights } from "@ugatit/model/architecture";
 import {
   type ActivationRanges,
   type ChannelRanges,
@@ -46,6 +46,7 @@ export async function quantizeGenerator(
     exportGeneratorToOnnx(config, weights, { ...base, quantize: { calibrate: true, float } }),
     options.images,
     options.size,
+    imageProcessingFor(config),
   );
   return exportGeneratorToOnnx(config, weights, { ...base, quantize: { ranges, float } });
 }
@@ -55,13 +56,14 @@ export async function measureRanges(
   model: Uint8Array,
   images: RgbImage[],
   size: number,
+  processing: ImageProcessing,
 ): Promise<ActivationRanges> {
   const session = await InferenceSession.create(model, { graphOptimizationLevel: "all" });
   const ranges = new Map<string, ChannelRanges>();
   try {
     const taps = session.outputNames.filter((name) => !(ONNX_OUTPUTS as readonly string[]).includes(name));
     for (const image of images) {
-      const input = toChannelsFirst(toModelBatch([image], size), 1, size * size, 3);
+      const input = toChannelsFirst(toModelBatch([image], size, processing), 1, size * size, 3);
       const out = await session.run({ [ONNX_INPUT]: new Tensor("float32", input, [1, 3, size, size]) }, taps);
       for (const name of taps) {
         const tensor = out[name]!;

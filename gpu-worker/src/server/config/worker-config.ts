@@ -1,4 +1,5 @@
 import { SharedSecret } from "@ugatit/contracts/protocol";
+import { TF_VERSIONS } from "@ugatit/model/architecture";
 import { z } from "zod";
 import { PRECISIONS } from "../../runtime/translator.ts";
 
@@ -21,6 +22,8 @@ export const WorkerEnv = z.object({
   UGATIT_PRECISION: z.enum(PRECISIONS).default("fp32"),
   /** The input side of light models (a full model's is fixed by its checkpoint). */
   UGATIT_SIZE: int(256, 8, 2048),
+  /** The official TF code's version of TF checkpoints, when the one read off each file is not wanted. */
+  UGATIT_TF_VERSION: z.enum(TF_VERSIONS).optional(),
   S3_ENDPOINT: z.url().optional(),
   S3_REGION: z.string().default("us-east-1"),
   S3_BUCKET: z.string().min(1),

@@ -5,7 +5,7 @@
 import { DIRECTIONS, type Direction } from "@ugatit/contracts/directions";
 import type { ModelDomains } from "@ugatit/contracts/domains";
 import { Framing } from "@ugatit/contracts/protocol";
-import type { GeneratorConfig } from "@ugatit/model/architecture";
+import type { GeneratorConfig, TfVersion } from "@ugatit/model/architecture";
 import {
   CheckpointError,
   type LoadedGenerator,
@@ -58,6 +58,8 @@ export interface GeneratorLoadOptions {
   lightSize: number;
   storage: ObjectStore | undefined;
   precision: Precision;
+  /** The TF code version of TF checkpoints, instead of the one read off each file. */
+  tfVersion?: TfVersion | undefined;
 }
 
 /** The side images are resized to for this generator on this worker. */
@@ -104,10 +106,12 @@ async function loadCheckpointGenerators(
   try {
     const served: ServedGenerator[] = [];
     for (const direction of DIRECTIONS) {
-      const generator = await readGenerator(file, direction).catch((error: unknown) => {
-        if (error instanceof CheckpointError && error.code === "missing_direction") return undefined;
-        throw error;
-      });
+      const generator = await readGenerator(file, direction, { tfVersion: options.tfVersion }).catch(
+        (error: unknown) => {
+          if (error instanceof CheckpointError && error.code === "missing_direction") return undefined;
+          throw error;
+        },
+      );
       if (!generator) continue;
       served.push(await serveWeights(generator, direction, declaredFraming(file.metadata, path), options));
       // a bare generator state_dict has no direction of its own: it is served as A2B

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Direction } from "@ugatit/contracts/directions";
 import type { ModelInfo } from "@ugatit/contracts/protocol";
+import type { TfVersion } from "@ugatit/model/architecture";
 import type { BackendName } from "../../runtime/backends.ts";
 import type { Precision, Translator } from "../../runtime/translator.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
@@ -48,6 +49,8 @@ export class ModelRegistry {
     private readonly lightSize: number,
     private readonly storage?: ObjectStore,
     private readonly precision: Precision = "fp32",
+    /** The TF code version for TF checkpoints, instead of the one read off each file. */
+    private readonly tfVersion?: TfVersion,
   ) {}
 
   /** Loads one model, reading its source once (an `s3://` one downloaded once). */
@@ -58,6 +61,7 @@ export class ModelRegistry {
       lightSize: this.lightSize,
       storage: this.storage,
       precision: this.precision,
+      tfVersion: this.tfVersion,
     });
     const last = generators.at(-1);
     if (!last) throw new Error(`${spec.source}: no generator found`);

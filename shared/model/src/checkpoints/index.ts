@@ -15,6 +15,7 @@ export {
   type DiscriminatorName,
   type LoadedDiscriminator,
   type LoadedGenerator,
+  type LoadGeneratorOptions,
   loadDiscriminator,
   loadGenerator,
   readGenerator,
@@ -22,6 +23,12 @@ export {
 export { readTensors } from "./network.ts";
 export { openWeightFile } from "./open.ts";
 export { type SafetensorsTensor, type WriteSafetensorsOptions, writeSafetensors } from "./safetensors.ts";
+export {
+  hasTfGenerator,
+  resolveTfGenerator,
+  TF_GENERATOR_SCOPES,
+  type TfGenerator,
+} from "./tf-generator.ts";
 export { type TorchCheckpointOptions, writeTorchCheckpoint } from "./torch-zip-writer.ts";
 export { modelDomains, UGATIT_METADATA_KEY, type UgatitMetadata } from "./ugatit-metadata.ts";
 export type { TensorDtype, TensorInfo, WeightFile } from "./weight-file.ts";
