@@ -19,15 +19,15 @@ const LEGACY_RHO_MAX = Math.fround(0.9);
  * How a TF variable becomes a model parameter: `hwio` conv kernels [kh, kw, in, out] → [out, in, kh, kw];
  * `dense` kernels [in, out] → [out, in]; `same` keeps the element order (vectors, rho [C] → [1, C, 1, 1]).
  */
-type Layout = "hwio" | "dense" | "same";
+export type TfLayout = "hwio" | "dense" | "same";
 
-interface TfSource {
+export interface TfSource {
   variable: string;
-  layout: Layout;
+  layout: TfLayout;
 }
 
 /** The model parameter → TF variable table, for one config (`UGATIT.py` `generator`, `ops.py`). */
-function tfVariables(config: GeneratorConfig): Map<string, TfSource> {
+export function tfVariables(config: GeneratorConfig): Map<string, TfSource> {
   const table = new Map<string, TfSource>();
   const conv = (name: string, scope: string) => {
     table.set(`${name}.weight`, { variable: `${scope}/conv2d/kernel`, layout: "hwio" });
@@ -84,7 +84,7 @@ function tfVariables(config: GeneratorConfig): Map<string, TfSource> {
 }
 
 /** The TF shape a parameter of PyTorch shape `shape` is stored with. */
-function tfShape(layout: Layout, shape: number[], variable: string): number[] {
+export function tfShape(layout: TfLayout, shape: number[], variable: string): number[] {
   if (layout === "hwio") {
     const [out = 0, inputs = 0, kh = 0, kw = 0] = shape;
     return [kh, kw, inputs, out];
@@ -95,7 +95,7 @@ function tfShape(layout: Layout, shape: number[], variable: string): number[] {
 }
 
 /** `data` of TF shape `shape` in the layout the model keeps its parameter in. */
-function toModelLayout(layout: Layout, shape: number[], data: Float32Array): Float32Array {
+function toModelLayout(layout: TfLayout, shape: number[], data: Float32Array): Float32Array {
   if (layout === "same") return data;
   if (layout === "dense") {
     const [inputs = 0, out = 0] = shape;

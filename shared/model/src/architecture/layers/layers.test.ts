@@ -7,6 +7,7 @@ import { toTfLayout } from "../params.ts";
 import { tfOps } from "../tf-ops.ts";
 import { classActivationMap } from "./cam.ts";
 import { conv } from "./conv.ts";
+import { linear } from "./linear.ts";
 import { adaILN, instanceNorm, layerInstanceNorm } from "./norms.ts";
 import { reflectionPad } from "./reflection-pad.ts";
 import { upsampleNearest2x } from "./upsample.ts";
@@ -125,5 +126,62 @@ describe("layers by hand", () => {
     const y = upsampleNearest2x(tf.tensor4d([1, 2], [1, 1, 2, 1]));
     expect(y.shape).toEqual([1, 2, 4, 1]);
     expect(Array.from(await y.data())).toEqual([1, 1, 2, 2, 1, 1, 2, 2]);
+  });
+});
+
+describe.each(TEST_BACKENDS)("TF variant layers, on %s", (backend) => {
+  it("a Linear adds its bias once, whatever its width (256 inputs, as the released model's MLP)", async () => {
+    await useBackend(backend);
+    const inputs = 256;
+    const x = tf.tensor2d(
+      Float32Array.from({ length: inputs }, (_, i) => (i % 7) - 3),
+      [1, inputs],
+    );
+    const weight = tf.tensor2d(
+      Float32Array.from({ length: 2 * inputs }, (_, i) => (i < inputs ? 1 : 0)),
+      [2, inputs],
+    );
+    const y = await linear(x, weight, tf.tensor1d([10, 20])).data();
+    // Σ (i % 7 − 3) over 256 inputs is −6 (36 full cycles sum to 0; the last 4 give −3 −2 −1 + 0)
+    expect(Array.from(y)).toEqual([4, 20]);
+  });
+
+  it("a reflection pad of [1, 0] pads top and left only, as TF's stride-2 convs do", async () => {
+    await useBackend(backend);
+    const y = reflectionPad(tf.tensor4d([1, 2, 3, 4, 5, 6], [1, 2, 3, 1]), [1, 0]);
+    expect(y.shape).toEqual([1, 3, 4, 1]);
+    expect(Array.from(await y.data())).toEqual([5, 4, 5, 6, 2, 1, 2, 3, 5, 4, 5, 6]);
+  });
+
+  it("a TF ILN uses the biased variance and rho as given", async () => {
+    await useBackend(backend);
+    // rho 1: pure IN over [0, 2], whose biased variance is 1
+    const y = await layerInstanceNorm(
+      tf.tensor4d([0, 2], [1, 1, 2, 1]),
+      tf.tensor1d([1]),
+      tf.tensor1d([3]),
+      tf.tensor1d([5]),
+      "biased",
+    ).data();
+    expect(y[0]).toBeCloseTo(5 - 3 / Math.sqrt(1 + 1e-5), 5);
+    expect(y[1]).toBeCloseTo(5 + 3 / Math.sqrt(1 + 1e-5), 5);
+  });
+
+  it("an affine instance norm scales and shifts each channel", async () => {
+    await useBackend(backend);
+    const y = await instanceNorm(tf.tensor4d([0, 10, 2, 30], [1, 1, 2, 2]), {
+      gamma: tf.tensor1d([3, 1]),
+      beta: tf.tensor1d([5, -1]),
+    }).data();
+    const unit = 1 / Math.sqrt(1 + 1e-5); // channel 0 is [0, 2]
+    expect(y[0]).toBeCloseTo(5 - 3 * unit, 5);
+    expect(y[2]).toBeCloseTo(5 + 3 * unit, 5);
+    expect(y[1]).toBeCloseTo(-1 - 10 / Math.sqrt(100 + 1e-5), 5);
+  });
+
+  it("HEAD's smoothing lowers AdaLIN's rho by 0.1 within [0, 1]", async () => {
+    await useBackend(backend);
+    const rho = await tfOps.smoothRho(tf.tensor1d([0, 0.05, 0.5, 1])).data();
+    expect(Array.from(rho)).toEqual([0, 0, Math.fround(0.5 - 0.1), Math.fround(1 - 0.1)]);
   });
 });
