@@ -222,3 +222,36 @@ describe("the released configuration (full, ch 64, 256², n_res 4)", () => {
     }
   });
 });
+
+describe("the TF code version", () => {
+  const config: GeneratorConfig = { ngf: 2, nBlocks: 4, light: true, imgSize: null, tfVersion: "legacy" };
+
+  it("conflicting evidence stops the load with one line naming the file; the caller's choice settles it", async () => {
+    // the legacy CAM layer, but AdaLIN rho above the legacy code's 0.9
+    const weights = tfWeights({ ...config, tfVersion: "head" }, 4);
+    for (const [name, t] of tfWeights(config, 4))
+      if (name.startsWith("CAM_logit.dense")) weights.set(name, t);
+    const prefix = join(scratch, "mixed", "UGATIT.model-7");
+    await writeTfGenerators(prefix, config, { A2B: weights });
+    await expect(loadGenerator(prefix, "A2B")).rejects.toThrow(
+      /^UGATIT\.model-7\.index: ambiguous TF code version: generator_B has the legacy CAM_logit\/dense layer but AdaLIN rho above 0\.9 \(HEAD\); give the version: --tf-version head\|legacy \(CLI\), UGATIT_TF_VERSION \(worker\)$/,
+    );
+    expect((await loadGenerator(prefix, "A2B", { tfVersion: "head" })).config.tfVersion).toBe("head");
+    expect((await loadGenerator(prefix, "A2B", { tfVersion: "legacy" })).config.tfVersion).toBe("legacy");
+  });
+
+  it("legacy asked of a HEAD checkpoint names the variable it lacks; a missing direction is named too", async () => {
+    const prefix = join(scratch, "head-only-B2A", "UGATIT.model-8");
+    await writeTfGenerators(
+      prefix,
+      { ...config, tfVersion: "head" },
+      { B2A: tfWeights({ ...config, tfVersion: "head" }, 6) },
+    );
+    await expect(loadGenerator(prefix, "B2A", { tfVersion: "legacy" })).rejects.toThrow(
+      /missing variable: generator_A\/CAM_logit\/dense\/kernel \(the legacy code's CAM logit layer\)/,
+    );
+    await expect(loadGenerator(prefix, "A2B")).rejects.toThrow(
+      /missing direction: no generator_B \(the A2B generator\) in this TF checkpoint \(it has generator_A\)/,
+    );
+  });
+});

@@ -20,6 +20,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { decodeImage } from "../gpu-worker/src/image/index.ts";
 import { presentBackends } from "../gpu-worker/src/runtime/backends.ts";
 import { loadTranslator, type TranslatorOptions } from "../gpu-worker/src/runtime/create-translator.ts";
+import { ModelRegistry } from "../gpu-worker/src/server/models/model-registry.ts";
 import { TEST_BACKENDS, useBackend } from "./helpers/backends.ts";
 import { readNpy } from "./helpers/npy.ts";
 import { FIXTURES } from "./helpers/reference.ts";
@@ -203,7 +204,8 @@ describe("the official TF pixels through the service's paths", () => {
         String(c.img_size),
         "--json",
       ]);
-      const report = JSON.parse(stdout) as { cam_logit: number[] };
+      const report = JSON.parse(stdout) as { cam_logit: number[]; tf_version: string };
+      expect(report.tf_version).toBe(c.variant ?? "head");
       expect(maxAbsDifference(report.cam_logit, d.cam_logit)).toBeLessThanOrEqual(TOLERANCE);
       expect(maxAbsDifference(await pixels(output), await pixels(fixture(c, d.output)))).toBeLessThanOrEqual(
         1,
@@ -249,4 +251,19 @@ describe("the official TF pixels through the service's paths", () => {
       }
     },
   );
+
+  it("the worker's registry serves both generators of a TF checkpoint with the TF pixel path", async () => {
+    const c = cases.find((k) => k.variant === "legacy")!;
+    const registry = new ModelRegistry("cpu", c.img_size);
+    const model = await registry.load({ name: "selfie2anime", version: "1", source: checkpoint(c) });
+    expect(model.info.directions).toEqual([...DIRECTIONS]);
+    for (const direction of DIRECTIONS) {
+      const d = c.directions[direction];
+      const translator = model.translators.get(direction)!;
+      expect(translator.config.tfVersion).toBe("legacy");
+      const [result] = await translator.translate([await decodeImage(await readFile(fixture(c, d.input)))]);
+      expect(maxAbsDifference(result!.image.data, await pixels(fixture(c, d.output)))).toBeLessThanOrEqual(1);
+    }
+    registry.dispose();
+  });
 });

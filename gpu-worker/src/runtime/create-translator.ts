@@ -59,6 +59,12 @@ export async function loadTranslator(options: TranslatorOptions): Promise<Transl
     }
     if (options.precision === "fp16")
       throw new BackendError("precision fp16 converts a checkpoint; an .onnx file runs as it was exported");
+    if (options.tfVersion !== undefined && info.config.tfVersion !== options.tfVersion) {
+      const exported = info.config.tfVersion ? `TF ${info.config.tfVersion}` : "PyTorch";
+      throw new Error(
+        `${basename(options.checkpoint)} was exported as ${exported} code; an ONNX model's code version is fixed`,
+      );
+    }
     const size = resolveInputSize(info.config, options.size);
     const backend = await activateBackend(options.backend ?? "onnx");
     return translatorFromOnnx(options.checkpoint, info, size, backend, basename(options.checkpoint));

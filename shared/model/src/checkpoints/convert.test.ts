@@ -30,6 +30,8 @@ describe("convertCheckpoint", () => {
         light: true,
         img_size: null,
         directions: ["A2B", "B2A"],
+        tf_version: null,
+        image_processing: "pytorch",
       });
       expect(file.tensors.size).toBe(88);
       expect(file.tensors.get("genB2A.DownBlock.1.weight")?.shape).toEqual([8, 3, 7, 7]);

@@ -250,7 +250,7 @@ async function detectTfVersion(file: WeightFile, scope: string, config: Generato
     throw new CheckpointError(
       "ambiguous_version",
       file.file,
-      `ambiguous TF code version: ${scope} has ${denseCam ? "the legacy CAM_logit/dense layer" : "no CAM_logit/dense layer (HEAD)"} but AdaLIN rho ${aboveLegacy ? "above 0.9 (HEAD)" : "capped at 0.9 (legacy)"}; choose one with --tf-version head|legacy`,
+      `ambiguous TF code version: ${scope} has ${denseCam ? "the legacy CAM_logit/dense layer" : "no CAM_logit/dense layer (HEAD)"} but AdaLIN rho ${aboveLegacy ? "above 0.9 (HEAD)" : "capped at 0.9 (legacy)"}; give the version: --tf-version head|legacy (CLI), UGATIT_TF_VERSION (worker)`,
     );
   }
   return camSays;
