@@ -22,6 +22,8 @@ export interface DecodedImage {
   height: number;
   /** Interleaved 8-bit RGB, row-major. */
   data: Uint8Array;
+  /** The EXIF orientation (1–8) the pixels are still stored in: 1 when the file has none or it was applied. */
+  orientation: number;
 }
 
 export interface DecodeOptions {
@@ -72,6 +74,7 @@ export async function decodeImage(
     .catch((error: unknown) => {
       throw decodeError(bytes, header.format, error);
     });
+  const orientation = orient ? 1 : ((await sharp(bytes).metadata()).orientation ?? 1);
   // Orientations 5 to 8 turn the image a quarter: its sides swap.
   const swapped = orient && info.width === header.height && info.height === header.width;
   if (!((info.width === header.width && info.height === header.height) || swapped) || info.channels !== 3) {
@@ -85,6 +88,7 @@ export async function decodeImage(
     width: info.width,
     height: info.height,
     data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+    orientation,
   };
 }
 

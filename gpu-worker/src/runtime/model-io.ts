@@ -1,5 +1,11 @@
-import { type ImageProcessing, pixelPath } from "@ugatit/contracts/image";
+import { type ImageProcessing, orientRgb, pixelPath } from "@ugatit/contracts/image";
 import type { RgbImage, Translation } from "./translator.ts";
+
+/** The image upright when the model's test path reads images upright (cv2.imread), else as stored. */
+export function upright(img: RgbImage, processing: ImageProcessing): RgbImage {
+  if (!pixelPath(processing).exifOrientation || (img.orientation ?? 1) === 1) return img;
+  return orientRgb(img.data, img.width, img.height, img.orientation ?? 1);
+}
 
 /**
  * A batch of images as the model's input, [N, size, size, 3] in [-1, 1]: each resized (bilinear, as the
@@ -9,7 +15,8 @@ export function toModelBatch(inputs: RgbImage[], size: number, processing: Image
   const { resize, toModelInput } = pixelPath(processing);
   const pixels = size * size * 3;
   const batch = new Float32Array(inputs.length * pixels);
-  inputs.forEach((img, i) => {
+  inputs.forEach((stored, i) => {
+    const img = upright(stored, processing);
     const rgb =
       img.width === size && img.height === size
         ? img.data

@@ -14,6 +14,8 @@ export interface RgbImage {
   width: number;
   height: number;
   data: Uint8Array;
+  /** The EXIF orientation the pixels are stored in; applied for models whose test path applies it. */
+  orientation?: number;
 }
 
 export interface Translation {

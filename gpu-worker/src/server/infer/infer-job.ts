@@ -117,13 +117,15 @@ async function inferAdmitted(
   storageMs += performance.now() - t;
 
   const mode = request.framing ?? (request.resize === "crop" ? "center" : model.info.framing);
-  // A TF model takes its official test path: cv2's bilinear resize (PIL's, in the pool, for the others).
+  // A TF model takes its official test path: upright photos (cv2.imread) and cv2's bilinear resize (PIL's,
+  // in the pool, for the others).
   const processing = imageProcessingFor(translator.config);
   // Decoding, framing and resizing hold one of the worker's few preparation places, off the event loop.
   const { decoded, box, input, decodeMs, framingMs } = await deps.preparation.run(async () => {
     let step = performance.now();
     // Framings that cut a region work on the upright photo, so that the box means what the user sees.
-    const decoded = await decodeImage(bytes, {}, { orient: mode !== "fit" }).catch((error: unknown) => {
+    const orient = mode !== "fit" || pixelPath(processing).exifOrientation;
+    const decoded = await decodeImage(bytes, {}, { orient }).catch((error: unknown) => {
       throw error instanceof ImageError ? problems.badImage(error.message) : error;
     });
     const decodeMs = performance.now() - step;

@@ -12,6 +12,7 @@ export {
 } from "./header.ts";
 export { heatmapToRgb } from "./heatmap.ts";
 export { toChannelsFirst, toChannelsLast } from "./layout.ts";
+export { orientRgb } from "./orientation.ts";
 export { IMAGE_PROCESSINGS, type ImageProcessing, type PixelPath, pixelPath } from "./processing.ts";
 export { resizeBilinear } from "./resize.ts";
 export { resizeBilinearCv2 } from "./resize-cv2.ts";

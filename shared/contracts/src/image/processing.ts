@@ -11,16 +11,24 @@ import { modelOutputToRgb, modelOutputToRgbTf, rgbToModelInput, rgbToModelInputT
 export const IMAGE_PROCESSINGS = ["pytorch", "tensorflow"] as const;
 export type ImageProcessing = (typeof IMAGE_PROCESSINGS)[number];
 
-/** One test path's three steps, on interleaved RGB bytes and HWC float32 tensors. */
+/** One test path's steps, on interleaved RGB bytes and HWC float32 tensors. */
 export interface PixelPath {
+  /** Whether images are turned upright for their EXIF orientation first (cv2.imread does, PIL does not). */
+  exifOrientation: boolean;
   resize(rgb: Uint8Array, width: number, height: number, outWidth: number, outHeight: number): Uint8Array;
   toModelInput(rgb: Uint8Array, width: number, height: number): Float32Array;
   toRgb(y: Float32Array): Uint8Array;
 }
 
 const PATHS: Record<ImageProcessing, PixelPath> = {
-  pytorch: { resize: resizeBilinear, toModelInput: rgbToModelInput, toRgb: modelOutputToRgb },
+  pytorch: {
+    exifOrientation: false,
+    resize: resizeBilinear,
+    toModelInput: rgbToModelInput,
+    toRgb: modelOutputToRgb,
+  },
   tensorflow: {
+    exifOrientation: true,
     resize: (rgb, width, height, outWidth, outHeight) =>
       resizeBilinearCv2(rgb, width, height, outWidth, outHeight),
     toModelInput: rgbToModelInputTf,
