@@ -11,6 +11,13 @@ describe("the line under the pictures", () => {
       direction: "A2B" as const,
       framing: { mode: "face" as const, box: [10, 20, 300, 300] as [number, number, number, number] },
     };
+    const whole = {
+      ...framed,
+      framing: { mode: "fit" as const, box: [0, 0, 96, 96] as [number, number, number, number] },
+    };
+    expect(serverResultLine(whole, [0, 0])).toBe(
+      "model selfie@1 · A2B · on the server · cam_logit [0.0000, 0.0000]",
+    );
     expect(serverResultLine(framed, [0, 0])).toBe(
       "model selfie@1 · A2B · on the server · framing face [10, 20, 300, 300] · cam_logit [0.0000, 0.0000]",
     );

@@ -17,7 +17,10 @@ export function serverResultLine(
   job: Pick<TranslationJob, "model" | "direction"> & { framing?: TranslationJob["framing"] },
   camLogit: [number, number],
 ): string {
-  const box = job.framing?.box ? ` · framing ${job.framing.mode} [${job.framing.box.join(", ")}]` : "";
+  // the whole photo (fit) needs no box; a crop says where it was taken
+  const framing = job.framing;
+  const box =
+    framing?.box && framing.mode !== "fit" ? ` · framing ${framing.mode} [${framing.box.join(", ")}]` : "";
   return `model ${job.model} · ${job.direction} · on the server${box} · ${camText(camLogit)}`;
 }
 
