@@ -194,8 +194,11 @@ async function run(
   let lastFaultAt = performance.now();
   const deadline = () => lastFaultAt + SETTLE_MS;
   const faults: string[] = [];
+  // set when the clients stop, a failure included, so that no fault waits for ever
+  let clientsDone = false;
   const fault = async (part: Part, at: number) => {
-    while (submitted < at) await sleep(200);
+    while (submitted < at && !clientsDone) await sleep(200);
+    if (clientsDone) return;
     const t = performance.now();
     await stack.supervisor.kill(part);
     await stack.restart(part);
@@ -211,17 +214,21 @@ async function run(
     await fault("worker", Math.floor((3 * n) / 4));
   })();
   let next = 0;
-  await Promise.all(
-    Array.from({ length: options.concurrency }, async () => {
-      while (next < n) {
-        const job = await submit(next++);
-        jobs.push(job);
-        submitted++;
-        await poll(job, deadline);
-      }
-    }),
-  );
-  await chaos;
+  try {
+    await Promise.all(
+      Array.from({ length: options.concurrency }, async () => {
+        while (next < n) {
+          const job = await submit(next++);
+          jobs.push(job);
+          submitted++;
+          await poll(job, deadline);
+        }
+      }),
+    );
+  } finally {
+    clientsDone = true;
+    await chaos;
+  }
 
   // Every job the run made must be in the tenant's list, ended.
   const listed = new Map<string, string>();
