@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { BACKEND_NAMES } from "../gpu-worker/src/runtime/backends.ts";
 import { DEFAULT_PYTHON } from "./generator/torch-bench.ts";
 
-export const SUITES = ["generator", "int8", "worker", "train", "edge", "framing", "cli"] as const;
+export const SUITES = ["generator", "int8", "worker", "train", "edge", "framing", "cli", "chaos"] as const;
 const MODELS = ["light", "full"] as const;
 const TRAIN_CASES = ["demo", "light256"] as const;
 
@@ -30,6 +30,9 @@ const OPTIONS = {
   "edge-concurrency": { type: "string", default: "16" },
   "framing-runs": { type: "string", default: "20" },
   "cli-images": { type: "string", default: "16" },
+  "chaos-translations": { type: "string", default: "200" },
+  "chaos-concurrency": { type: "string", default: "16" },
+  "chaos-read-requests": { type: "string", default: "2000" },
 } as const;
 
 export const BENCH_USAGE = `usage: npm run bench -- [options]
@@ -40,6 +43,7 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
   --python PATH         the Python with torch for the PyTorch row (${DEFAULT_PYTHON})
   --train-cases a,b     demo, light256                     --out DIR      where reports go (bench-results)
   --cli-images N        images in the CLI's folder run against as many single-image runs (16)
+  --chaos-translations N, --chaos-concurrency N, --chaos-read-requests N   the chaos run (200, 16, 2000 a read route)
   --worker-checkpoint, --worker-input, --worker-size, --worker-requests, --edge-requests, --edge-concurrency, --framing-runs`;
 
 export class BenchUsageError extends Error {
@@ -93,5 +97,8 @@ export function parseBenchOptions(argv: string[]) {
     edgeConcurrency: positive("edge-concurrency", values["edge-concurrency"]),
     framingRuns: positive("framing-runs", values["framing-runs"]),
     cliImages: positive("cli-images", values["cli-images"]),
+    chaosTranslations: positive("chaos-translations", values["chaos-translations"]),
+    chaosConcurrency: positive("chaos-concurrency", values["chaos-concurrency"]),
+    chaosReadRequests: positive("chaos-read-requests", values["chaos-read-requests"]),
   };
 }

@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { defaultBackendOrder, presentBackends } from "../gpu-worker/src/runtime/backends.ts";
 import { BENCH_USAGE, type BenchOptions, BenchUsageError, parseBenchOptions } from "./bench-options.ts";
+import { benchChaos, type ChaosResult, chaosSection } from "./chaos/chaos-bench.ts";
 import { benchCli, type CliBenchResult, cliTable } from "./cli/cli-bench.ts";
 import { benchEdge, type EdgeBenchResult, edgeTable } from "./edge/edge-bench.ts";
 import { benchFraming, type FramingBenchResult, framingTable } from "./framing/framing-bench.ts";
@@ -144,6 +145,17 @@ async function main(): Promise<void> {
     );
     cli = await benchCli({ source: CLI_BENCH_IMAGES, images: values.cliImages });
   }
+  let chaos: ChaosResult | undefined;
+  if (suites.includes("chaos")) {
+    process.stderr.write(
+      `bench: chaos, ${values.chaosTranslations} translations at concurrency ${values.chaosConcurrency} through the local stack…\n`,
+    );
+    chaos = await benchChaos({
+      translations: values.chaosTranslations,
+      concurrency: values.chaosConcurrency,
+      readRequests: values.chaosReadRequests,
+    });
+  }
   const sections = [];
   if (results.length) {
     const compared = generatorRatios(results);
@@ -178,6 +190,7 @@ async function main(): Promise<void> {
       `CLI (the demo model at its 96², default backend; wall time of the processes)\n\n${cliTable(cli)}`,
     );
   }
+  if (chaos) sections.push(chaosSection(chaos));
   const report = sections.join("\n\n");
   process.stdout.write(`${report}\n`);
   await mkdir(values.out, { recursive: true });
@@ -185,7 +198,7 @@ async function main(): Promise<void> {
   const file = resolve(values.out, `bench-${stamp}`);
   await writeFile(
     `${file}.json`,
-    `${JSON.stringify({ date: new Date().toISOString(), generators: results, loadBefore, notes, int8, worker, training, edge, framing, cli }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), generators: results, loadBefore, notes, int8, worker, training, edge, framing, cli, chaos }, null, 2)}\n`,
   );
   await writeFile(`${file}.md`, `${report}\n`);
   process.stderr.write(`bench: results written to ${file}.json and .md\n`);

@@ -28,6 +28,10 @@ export interface StackOptions {
   log?: (part: string, line: string) => void;
   /** Called once if a part exits on its own after the start: the stack is then stopped. */
   onFailure?: (message: string) => void;
+  /** Edge variables over wrangler.toml's (a chaos run's shorter retry delays, its higher rate limit). */
+  edgeVars?: Record<string, string>;
+  /** How often the sweeper runs (the Cron Trigger's minute unless a run needs it sooner). */
+  cronIntervalMs?: number;
 }
 
 export interface DevInfo {
@@ -212,6 +216,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         // wrangler dev passes a client's own CF-Connecting-IP through: key the anonymous tier on nothing.
         "ANONYMOUS_TIER=local",
         "WEBHOOK_ALLOW_LOCAL=true",
+        ...Object.entries(options.edgeVars ?? {}).map(([name, value]) => `${name}=${value}`),
         "",
       ].join("\n"),
     );
@@ -239,7 +244,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // the sweeper: a missed run (the edge restarting) is made up by the next
     const cron = setInterval(() => {
       answers(`${edgeUrl}/__scheduled?cron=*+*+*+*+*`).catch(() => undefined);
-    }, CRON_INTERVAL_MS);
+    }, options.cronIntervalMs ?? CRON_INTERVAL_MS);
     cron.unref();
     return {
       info,

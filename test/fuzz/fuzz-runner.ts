@@ -2,7 +2,7 @@
  * @module Runs mutants of real files through one reader, one JSON line per case, so that the test driving
  * it can stop a case that hangs: `fuzz-runner.ts <target> <seed> <first> <count>` (cases first … first+count-1).
  */
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ImageError, readImageHeader } from "@ugatit/contracts/image";
@@ -14,6 +14,8 @@ import { ROOT } from "../helpers/processes.ts";
 import { mutate } from "./mutate.ts";
 
 const CHECKPOINTS = join(ROOT, "test/fixtures/checkpoints");
+const TF_PREFIX = join(ROOT, "test/fixtures/tf-ugatit/light64/UGATIT.model-1000000");
+const TF_DATA = ".data-00000-of-00001";
 const fixture = (name: string) => readFile(join(CHECKPOINTS, name));
 
 type Reader = (bytes: Uint8Array) => Promise<void>;
@@ -75,12 +77,33 @@ function weightFileReader(dir: string): Reader {
   const path = join(dir, "mutant");
   return async (bytes) => {
     await writeFile(path, bytes);
-    const file = await openWeightFile(path);
-    try {
-      for (const [name, info] of file.tensors) if (info.dtype !== "unsupported") await file.read(name);
-    } finally {
-      await file.close();
-    }
+    await readEveryTensor(path);
+  };
+}
+
+async function readEveryTensor(path: string): Promise<void> {
+  const file = await openWeightFile(path);
+  try {
+    for (const [name, info] of file.tensors) if (info.dtype !== "unsupported") await file.read(name);
+  } finally {
+    await file.close();
+  }
+}
+
+/**
+ * A TensorFlow bundle with one of its two files mutated (the other is the real one), opened through its
+ * prefix as a user names it.
+ */
+async function tfBundle(dir: string, mutated: ".index" | typeof TF_DATA): Promise<Target> {
+  const prefix = join(dir, "UGATIT.model-1");
+  const kept = mutated === ".index" ? TF_DATA : ".index";
+  await copyFile(TF_PREFIX + kept, prefix + kept);
+  return {
+    originals: [await readFile(TF_PREFIX + mutated)],
+    read: async (bytes) => {
+      await writeFile(prefix + mutated, bytes);
+      await readEveryTensor(prefix);
+    },
   };
 }
 
@@ -111,6 +134,8 @@ const targets: Record<string, (dir: string) => Promise<Target>> = {
       read: weightFileReader(dir),
     };
   },
+  "tf-index": (dir) => tfBundle(dir, ".index"),
+  "tf-data": (dir) => tfBundle(dir, TF_DATA),
   async onnx() {
     const { config, weights: generator } = await loadGenerator(join(CHECKPOINTS, "genA2B_bare.pt"), "A2B");
     return {

@@ -19,7 +19,12 @@ const TARGETS: Record<string, number> = {
   onnx: 1000,
   "image-header": 3000,
   "image-decode": 600,
+  "tf-index": 300,
+  "tf-data": 150,
 };
+
+/** A data file's every tensor carries a crc32c, so its mutants are refused, never read. */
+const ALWAYS_REFUSED = new Set(["tf-data"]);
 
 interface Outcome {
   i: number;
@@ -74,8 +79,8 @@ describe("fuzzing every reader with mutants of real files", () => {
       expect(outcomes).toHaveLength(count);
       const bad = outcomes.filter((o) => o.bad).map((o) => `case ${o.i}: ${o.bad}`);
       expect(bad).toEqual([]);
-      // Both kinds occur, so the mutants reach past the first check and the readers do refuse some.
-      expect(outcomes.some((o) => o.ok)).toBe(true);
+      // Both kinds occur (the mutants reach past the first check), except where a checksum refuses them all.
+      expect(outcomes.some((o) => o.ok)).toBe(!ALWAYS_REFUSED.has(target));
       expect(outcomes.some((o) => o.typed)).toBe(true);
     },
   );
