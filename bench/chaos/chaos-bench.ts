@@ -6,15 +6,17 @@
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { executeD1 } from "../../edge/scripts/wrangler-d1.ts";
 import { newApiKey } from "../../edge/src/keys/api-key.ts";
 import { keyStatements } from "../../edge/src/keys/key-statements.ts";
+import { freePort } from "../../infra/local/ports.ts";
 import { type Part, type Stack, startStack } from "../../infra/local/stack.ts";
-import { ROOT } from "../../test/helpers/processes.ts";
-import { freePort } from "../../test/helpers/stack.ts";
 import { type ReadLoadResult, readLoad } from "./read-load.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.ts";
 
+/** The repository root. */
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const IMAGES = join(ROOT, "test/fixtures/demo-check/testA");
 const TERMINAL = new Set(["succeeded", "failed", "canceled"]);
 /** Shorter than wrangler.toml's, for this run only, so that recovery shows within minutes. */

@@ -30,3 +30,15 @@ export async function waitUntil(
   }
   throw new Error(`${what} did not become healthy within ${Math.round(timeoutMs / 1000)} s`);
 }
+
+/** A port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

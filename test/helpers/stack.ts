@@ -1,21 +1,11 @@
 import { mkdtemp } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "../../infra/local/ports.ts";
 import { type Stack, startStack } from "../../infra/local/stack.ts";
 import { ROOT } from "./processes.ts";
 
-/** A port nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from "../../infra/local/ports.ts";
 
 /**
  * The whole local stack (as `npm start` runs it) on free ports, with its state in a temporary folder;

@@ -7,6 +7,7 @@ import {
 } from "@ugatit/model/checkpoints";
 import { isOnnxFile, readOnnxFileInfo } from "../runtime/onnx/onnx-file.ts";
 import { type CommandSpec, type OptionSpec, parseOptions } from "./command-spec.ts";
+import type { NetworkSummary } from "./network-summary.ts";
 import { tfGeneratorSummaries } from "./tf-generator-summary.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -27,14 +28,6 @@ export const INSPECT: CommandSpec<typeof options> = {
   examples: ["ugatit inspect model.pt", "ugatit inspect selfie2anime-A2B.onnx --json"],
   run: inspectCommand,
 };
-
-export interface NetworkSummary {
-  name: string;
-  kind: "generator" | "discriminator" | "unknown";
-  config: Record<string, unknown> | null;
-  description: string;
-  parameters: number;
-}
 
 /**
  * Groups tensors by network: `genA2B.…` in an official dict or our safetensors, one bare network otherwise;

@@ -7,7 +7,7 @@ import {
   TF_GENERATOR_SCOPES,
   type WeightFile,
 } from "@ugatit/model/checkpoints";
-import type { NetworkSummary } from "./inspect-command.ts";
+import type { NetworkSummary } from "./network-summary.ts";
 
 /**
  * The generators of a TF checkpoint as `ugatit inspect` shows them, by scope (`generator_B`): the
