@@ -35,6 +35,11 @@ export const WORKER_ENV = [
     description: "fp32 | fp16 (convolutions in half precision; webgpu backend only)",
   },
   {
+    name: "UGATIT_TF_VERSION",
+    description:
+      "head | legacy: the TensorFlow code version of TF checkpoints; unset: read off the file (docs/SELFIE2ANIME.md)",
+  },
+  {
     name: "UGATIT_SIZE",
     default: "256",
     description: "input side of light models (a full model's is fixed)",

@@ -49,7 +49,9 @@ describe("ugatit inspect on TensorFlow checkpoints", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/: tf-bundle, 666 tensors\n/);
     expect(r.stdout).toContain("  generator_B/conv/conv2d/kernel [7, 7, 3, 8] float32\n");
-    expect(r.stdout).toMatch(/\n {2}generator_B: TensorFlow variables, [\d,]+ parameters\n/);
+    expect(r.stdout).toMatch(
+      /\n {2}generator_B: A2B generator, ngf 8, 4 blocks, light, TF head \(version read off the file\), [\d,]+ parameters\n/,
+    );
   });
 
   it.skipIf(!existsSync(MNIST))("int64 and string tensors show their TensorFlow types", async () => {
