@@ -5,7 +5,7 @@ import type { GeneratorConfig } from "../architecture/config.ts";
 import { resnetGenerator } from "../architecture/generator.ts";
 import type { TorchWeights } from "../architecture/params.ts";
 import { float32ToFloat16 } from "../checkpoints/half.ts";
-import { OnnxGraph, type Value } from "./graph-builder.ts";
+import { type ModelOptions, OnnxGraph, type Value } from "./graph-builder.ts";
 import { onnxMetadataProps } from "./metadata.ts";
 import { onnxOps } from "./onnx-ops.ts";
 import { DataType, type Dim } from "./onnx-proto.ts";
@@ -45,6 +45,25 @@ export function exportGeneratorToOnnx(
   weights: TorchWeights,
   options: OnnxExportOptions,
 ): Uint8Array<ArrayBuffer> {
+  const { graph, model } = recordGeneratorOnnx(config, weights, options);
+  return graph.toModel(model);
+}
+
+/** A generator recorded as an ONNX graph, not yet written: its float32 weights referenced, not copied. */
+export interface GeneratorRecording {
+  graph: OnnxGraph;
+  model: ModelOptions;
+}
+
+/**
+ * {@link exportGeneratorToOnnx} before it writes: for {@link OnnxGraph.toModelWithExternalData}, which
+ * keeps the weights out of the model's bytes.
+ */
+export function recordGeneratorOnnx(
+  config: GeneratorConfig,
+  weights: TorchWeights,
+  options: OnnxExportOptions,
+): GeneratorRecording {
   if (!LITTLE_ENDIAN)
     throw new Error("ONNX export writes little-endian tensor data and needs a little-endian host");
   const g = new OnnxGraph(`ugatit_gen${options.direction}`);
@@ -94,16 +113,19 @@ export function exportGeneratorToOnnx(
   g.output(out.heatmap, ONNX_OUTPUTS[2], DataType.FLOAT, ["batch", 1, quarter(h), quarter(w)]);
   if (options.quantize && "calibrate" in options.quantize) quantizer?.outputTaps();
   const parameters = [...weights.values()].reduce((n, t) => n + t.data.length, 0);
-  return g.toModel({
-    producerName: "ugatit",
-    producerVersion: "0.1.0",
-    metadata: onnxMetadataProps({
-      config,
-      direction: options.direction,
-      parameters,
-      untrained: options.untrained ?? false,
-      domains: options.domains ?? null,
-      quantization: options.quantize && "ranges" in options.quantize ? "int8" : "none",
-    }),
-  });
+  return {
+    graph: g,
+    model: {
+      producerName: "ugatit",
+      producerVersion: "0.1.0",
+      metadata: onnxMetadataProps({
+        config,
+        direction: options.direction,
+        parameters,
+        untrained: options.untrained ?? false,
+        domains: options.domains ?? null,
+        quantization: options.quantize && "ranges" in options.quantize ? "int8" : "none",
+      }),
+    },
+  };
 }

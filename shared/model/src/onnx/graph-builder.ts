@@ -2,6 +2,7 @@ import {
   type AttributeValue,
   DataType,
   type Dim,
+  externalTensorProto,
   graphProto,
   modelProto,
   type NodeSpec,
@@ -10,6 +11,31 @@ import {
   valueInfoProto,
 } from "./onnx-proto.ts";
 import type { ProtoMessage } from "./protobuf.ts";
+
+/** What a model says of itself besides its graph. */
+export interface ModelOptions {
+  producerName: string;
+  producerVersion: string;
+  metadata: Record<string, string>;
+}
+
+/** A model with its large tensors apart, as ONNX's external data, for a file beside the model's. */
+export interface ModelWithExternalData {
+  /** The serialised ModelProto; each large tensor names the data file, an offset and a length. */
+  model: Uint8Array<ArrayBuffer>;
+  /** The data file's content in order: the tensors (referenced, not copied), zeros between them. */
+  data: Uint8Array[];
+}
+
+/** A tensor recorded: its data referenced until the model is written. */
+interface Initializer {
+  type: DataType;
+  dims: number[];
+  data: Uint8Array;
+}
+
+/** Offsets of external tensors: page-aligned, so that a reader may map them rather than copy. */
+const EXTERNAL_ALIGNMENT = 4096;
 
 /** A value of the graph (an input, an initializer or a node's output), by its name. */
 export type Value = string;
@@ -25,7 +51,7 @@ export const IR_VERSION = 8;
  */
 export class OnnxGraph {
   private readonly nodes: NodeSpec[] = [];
-  private readonly initializers = new Map<Value, ProtoMessage>();
+  private readonly initializers = new Map<Value, Initializer>();
   private readonly inputs: ProtoMessage[] = [];
   private readonly outputs: ProtoMessage[] = [];
   private readonly outputNames: Value[] = [];
@@ -85,21 +111,46 @@ export class OnnxGraph {
     return name;
   }
 
-  /** The serialised ModelProto. */
-  toModel(options: {
-    producerName: string;
-    producerVersion: string;
-    metadata: Record<string, string>;
-  }): Uint8Array<ArrayBuffer> {
+  /** The serialised ModelProto, every tensor in it. */
+  toModel(options: ModelOptions): Uint8Array<ArrayBuffer> {
+    return this.modelProto(options, (name, t) => tensorProto(name, t.type, t.dims, t.data)).encode();
+  }
+
+  /**
+   * The model with each tensor of at least `minBytes` in the data file `location` (a name relative to
+   * the model file's folder), so that a reader can take the weights without the model's bytes in memory.
+   */
+  toModelWithExternalData(options: ModelOptions, location: string, minBytes = 1024): ModelWithExternalData {
+    const data: Uint8Array[] = [];
+    let offset = 0;
+    const model = this.modelProto(options, (name, t) => {
+      if (t.data.length < minBytes) return tensorProto(name, t.type, t.dims, t.data);
+      const padding = (EXTERNAL_ALIGNMENT - (offset % EXTERNAL_ALIGNMENT)) % EXTERNAL_ALIGNMENT;
+      if (padding > 0) data.push(new Uint8Array(padding));
+      offset += padding;
+      data.push(t.data);
+      const at = { location, offset, length: t.data.length };
+      offset += t.data.length;
+      return externalTensorProto(name, t.type, t.dims, at);
+    });
+    return { model: model.encode(), data };
+  }
+
+  private modelProto(
+    options: ModelOptions,
+    tensor: (name: Value, t: Initializer) => ProtoMessage,
+  ): ProtoMessage {
     const used = this.usedValues();
     const graph = graphProto({
       name: this.name,
       nodes: this.nodes.filter((n) => n.outputs.some((v) => used.has(v))).map(nodeProto),
-      initializers: [...this.initializers].filter(([name]) => used.has(name)).map(([, t]) => t),
+      initializers: [...this.initializers]
+        .filter(([name]) => used.has(name))
+        .map(([name, t]) => tensor(name, t)),
       inputs: this.inputs,
       outputs: this.outputs,
     });
-    return modelProto({ irVersion: IR_VERSION, opset: OPSET, graph, ...options }).encode();
+    return modelProto({ irVersion: IR_VERSION, opset: OPSET, graph, ...options });
   }
 
   /** The values the outputs depend on (ONNX Runtime warns about initializers nothing reads). */
@@ -127,7 +178,7 @@ export class OnnxGraph {
   }
 
   private store(name: string, type: DataType, dims: number[], data: Uint8Array): Value {
-    this.initializers.set(name, tensorProto(name, type, dims, data));
+    this.initializers.set(name, { type, dims, data });
     this.dims.set(name, dims);
     return name;
   }

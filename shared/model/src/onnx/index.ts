@@ -5,8 +5,13 @@
  */
 
 export { ONNX_INPUT, ONNX_OUTPUTS } from "@ugatit/contracts/onnx-io";
-export { exportGeneratorToOnnx, type OnnxExportOptions } from "./export-generator.ts";
-export { OnnxGraph, type Value } from "./graph-builder.ts";
+export {
+  exportGeneratorToOnnx,
+  type GeneratorRecording,
+  type OnnxExportOptions,
+  recordGeneratorOnnx,
+} from "./export-generator.ts";
+export { type ModelOptions, type ModelWithExternalData, OnnxGraph, type Value } from "./graph-builder.ts";
 export { OnnxModelError, type OnnxModelInfo, type Quantization, readOnnxModelInfo } from "./metadata.ts";
 export { type OnnxOpsOptions, onnxOps } from "./onnx-ops.ts";
 export { DataType } from "./onnx-proto.ts";

@@ -43,6 +43,26 @@ export function tensorProto(name: string, type: DataType, dims: number[], raw: U
   return new ProtoMessage().ints(1, dims).int(2, type).string(8, name).bytes(9, raw);
 }
 
+/** Where a tensor's data is when it is not in the model: a file beside it, from a byte offset. */
+export interface ExternalLocation {
+  location: string;
+  offset: number;
+  length: number;
+}
+
+/** A tensor whose little-endian data is in another file (`data_location` EXTERNAL, as onnx.proto says). */
+export function externalTensorProto(
+  name: string,
+  type: DataType,
+  dims: number[],
+  at: ExternalLocation,
+): ProtoMessage {
+  const t = new ProtoMessage().ints(1, dims).int(2, type).string(8, name);
+  for (const [key, value] of Object.entries(at))
+    t.message(13, new ProtoMessage().string(1, key).string(2, String(value)));
+  return t.int(14, 1);
+}
+
 /** A dimension: a fixed size, or a name for a size known at run time. */
 export type Dim = number | string;
 
