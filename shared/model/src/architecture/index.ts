@@ -17,6 +17,7 @@ export type { ParamLookup, TensorOps } from "./ops.ts";
 export {
   type Params,
   paramsFromTorch,
+  releaseWeights,
   type TorchTensor,
   type TorchWeights,
   toTfLayout,
