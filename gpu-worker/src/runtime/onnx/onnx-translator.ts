@@ -6,7 +6,7 @@ import { Tensor } from "onnxruntime-node";
 import { toModelBatch, toTranslations } from "../model-io.ts";
 import type { Precision, RgbImage, Translation, Translator } from "../translator.ts";
 import type { ExecutionProvider } from "./providers.ts";
-import { createSession, type OnnxSession } from "./session.ts";
+import { createSession, type OnnxSession, type SessionChoices } from "./session.ts";
 
 /** A generator exported to ONNX, on WebGPU or on ONNX Runtime's best present execution provider. */
 export class OnnxTranslator implements Translator {
@@ -24,7 +24,12 @@ export class OnnxTranslator implements Translator {
     return this.onnx.provider;
   }
 
-  /** A session over an exported model (its bytes, or the path of an `.onnx` file) whose precision is given. */
+  /**
+   * A session over an exported model (its bytes, or the path of an `.onnx` file) whose precision is
+   * given. A full model's float32 weights are not packed (see {@link SessionChoices.prepack}): its 1 GB
+   * fully connected layer then needs no second copy, and a batched image may differ from the same image
+   * alone by about 1e-6; light and int8 models are packed, batched bit for bit as alone.
+   */
   static async create(
     config: GeneratorConfig,
     direction: Direction,
@@ -32,8 +37,10 @@ export class OnnxTranslator implements Translator {
     model: Uint8Array | string,
     backend: "onnx" | "webgpu",
     precision: Precision,
+    int8 = false,
   ): Promise<OnnxTranslator> {
-    const session = await createSession(model, { webgpu: backend === "webgpu" });
+    const prepack = config.light || int8;
+    const session = await createSession(model, { webgpu: backend === "webgpu", prepack });
     return new OnnxTranslator(config, direction, size, session, backend, precision);
   }
 
