@@ -8,7 +8,17 @@ const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
 describe("npm run bench's options", () => {
   it("default to every suite and model, batches 1 and 4 at 256²", () => {
     const o = parseBenchOptions([]);
-    expect(o.suites).toEqual(["generator", "int8", "worker", "train", "edge", "framing", "cli", "chaos"]);
+    expect(o.suites).toEqual([
+      "generator",
+      "int8",
+      "memory",
+      "worker",
+      "train",
+      "edge",
+      "framing",
+      "cli",
+      "chaos",
+    ]);
     expect(o.models).toEqual(["light", "full"]);
     expect(o.batches).toEqual([1, 4]);
     expect(o.size).toBe(256);
@@ -54,7 +64,7 @@ describe("npm run bench's options", () => {
     const bad = await run("--suites", "nope");
     expect(bad.code).toBe(2);
     expect(bad.stderr.trimEnd().split("\n")).toEqual([
-      'bench: --suites: unknown "nope" (known: generator, int8, worker, train, edge, framing, cli, chaos) (npm run bench -- --help)',
+      'bench: --suites: unknown "nope" (known: generator, int8, memory, worker, train, edge, framing, cli, chaos) (npm run bench -- --help)',
     ]);
   });
 });

@@ -3,7 +3,17 @@ import { parseArgs } from "node:util";
 import { BACKEND_NAMES } from "../gpu-worker/src/runtime/backends.ts";
 import { DEFAULT_PYTHON } from "./generator/torch-bench.ts";
 
-export const SUITES = ["generator", "int8", "worker", "train", "edge", "framing", "cli", "chaos"] as const;
+export const SUITES = [
+  "generator",
+  "int8",
+  "memory",
+  "worker",
+  "train",
+  "edge",
+  "framing",
+  "cli",
+  "chaos",
+] as const;
 const MODELS = ["light", "full"] as const;
 const TRAIN_CASES = ["demo", "light256"] as const;
 

@@ -14,6 +14,7 @@ import { generatorRatios, generatorTable } from "./generator/generator-table.ts"
 import { type BenchCase, type BenchResult, measure } from "./generator/measure.ts";
 import { measureTorch, torchMissing } from "./generator/torch-bench.ts";
 import { benchInt8, type Int8BenchResult, int8Section } from "./int8/int8-bench.ts";
+import { benchMemory, type MemoryBenchResult, memorySection } from "./memory/memory-bench.ts";
 import {
   benchTraining,
   measureTraining,
@@ -100,6 +101,11 @@ async function main(): Promise<void> {
     process.stderr.write(`bench: light ${size}² int8 against float32 on ONNX Runtime…\n`);
     int8 = await benchInt8(size, budgetMs);
   }
+  let memory: MemoryBenchResult | undefined;
+  if (suites.includes("memory")) {
+    process.stderr.write("bench: memory of the 1.1 GB full generator on the default backend…\n");
+    memory = await benchMemory();
+  }
   let worker: WorkerBenchResult[] = [];
   if (suites.includes("worker")) {
     process.stderr.write(`bench: the worker on ${workerBackend}, batching off and on…\n`);
@@ -169,6 +175,7 @@ async function main(): Promise<void> {
     );
   }
   if (int8) sections.push(int8Section(int8));
+  if (memory) sections.push(memorySection(memory));
   if (worker.length) {
     sections.push(
       `Worker (${values["worker-checkpoint"]} at ${values["worker-size"]}², ${workerBackend}, ${values["worker-requests"]} requests per row, through HTTP and S3)\n\n${workerTable(worker)}`,
@@ -198,7 +205,7 @@ async function main(): Promise<void> {
   const file = resolve(values.out, `bench-${stamp}`);
   await writeFile(
     `${file}.json`,
-    `${JSON.stringify({ date: new Date().toISOString(), generators: results, loadBefore, notes, int8, worker, training, edge, framing, cli, chaos }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), generators: results, loadBefore, notes, int8, memory, worker, training, edge, framing, cli, chaos }, null, 2)}\n`,
   );
   await writeFile(`${file}.md`, `${report}\n`);
   process.stderr.write(`bench: results written to ${file}.json and .md\n`);
