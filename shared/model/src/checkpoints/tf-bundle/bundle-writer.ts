@@ -1,7 +1,8 @@
 /**
  * @module A TensorFlow V2 checkpoint writer for tests: the `.index` table (restart interval 16, blocks
- * flushed at `blockSize`, one index entry per block) and the data shards, written as TensorFlow lays them
- * out, so tests can make checkpoints of any size and shape, sparse where their values are zeros.
+ * flushed at `blockSize`, one index entry per block, keyed by the shortest separator as TensorFlow's table
+ * builder keys it) and the data shards, written as TensorFlow lays them out, so tests can make checkpoints
+ * of any size and shape, sparse where their values are zeros.
  */
 import { open } from "node:fs/promises";
 import { ProtoMessage } from "../../onnx/protobuf.ts";
@@ -131,6 +132,8 @@ function buildTable(entries: (readonly [Uint8Array, Uint8Array])[], blockSize: n
   const handles: [Uint8Array, number[]][] = [];
   let block = new BlockBuilder(RESTART_INTERVAL);
   let lastKey: Uint8Array = new Uint8Array(0);
+  // A flushed block's index entry waits for the next key: its key is the shortest separator between them.
+  let pending: number[] | null = null;
   const flush = (builder: BlockBuilder): number[] => {
     const contents = builder.finish();
     const handle = [...varint(out.length), ...varint(contents.length)];
@@ -140,14 +143,17 @@ function buildTable(entries: (readonly [Uint8Array, Uint8Array])[], blockSize: n
     return handle;
   };
   for (const [key, value] of entries) {
+    if (pending) handles.push([shortestSeparator(lastKey, key), pending]);
+    pending = null;
     block.add(key, value);
     lastKey = key;
     if (block.size >= blockSize) {
-      handles.push([lastKey, flush(block)]);
+      pending = flush(block);
       block = new BlockBuilder(RESTART_INTERVAL);
     }
   }
-  if (!block.empty) handles.push([lastKey, flush(block)]);
+  if (!block.empty) pending = flush(block);
+  if (pending) handles.push([shortSuccessor(lastKey), pending]);
   const metaindex = flush(new BlockBuilder(RESTART_INTERVAL));
   const indexBlock = new BlockBuilder(1);
   for (const [key, handle] of handles) indexBlock.add(key, Uint8Array.from(handle));
@@ -156,6 +162,25 @@ function buildTable(entries: (readonly [Uint8Array, Uint8Array])[], blockSize: n
   out.push(...footer, ...new Array<number>(40 - footer.length).fill(0));
   out.push(...u32(0x8b80fb57), ...u32(0xdb477524));
   return Uint8Array.from(out);
+}
+
+/**
+ * The bytewise comparator's FindShortestSeparator: `start` cut after its first byte that differs from
+ * `limit`, that byte raised by one, when the result still sorts below `limit`; else `start` itself.
+ */
+function shortestSeparator(start: Uint8Array, limit: Uint8Array): Uint8Array {
+  let at = 0;
+  while (at < Math.min(start.length, limit.length) && start[at] === limit[at]) at++;
+  if (at >= Math.min(start.length, limit.length)) return start;
+  const byte = start[at]!;
+  if (byte === 0xff || byte + 1 >= limit[at]!) return start;
+  return Uint8Array.from([...start.subarray(0, at), byte + 1]);
+}
+
+/** The bytewise comparator's FindShortSuccessor: cut after the first byte below 0xff, raised by one. */
+function shortSuccessor(key: Uint8Array): Uint8Array {
+  const at = key.findIndex((b) => b !== 0xff);
+  return at < 0 ? key : Uint8Array.from([...key.subarray(0, at), key[at]! + 1]);
 }
 
 class BlockBuilder {

@@ -25,6 +25,9 @@ function fullSize(name: string, shape: number[]): number[] {
 
 const isGeneratorB = (name: string) => name.startsWith("generator_B/") && !/\/Adam(_1)?$/.test(name);
 
+/** The variable an Adam slot belongs to: the slot has its shape (the fixture's slots are one value each). */
+const variableOf = (name: string) => name.replace(/\/Adam(_1)?$/, "");
+
 // Runs in a fresh process so its peak RSS is the reader's alone; it keeps every tensor, as a loader does.
 const PROBE = `
 import { openWeightFile } from ${JSON.stringify(new URL("../open.ts", import.meta.url).href)};
@@ -45,15 +48,20 @@ test("one generator of a full-size training checkpoint (ch 64, 256², Adam slots
   const light = await openWeightFile(join(TF_UGATIT, "light64"));
   const names = [...light.tensors.values()];
   await light.close();
+  const shapes = new Map(names.map((info) => [info.name, info.shape]));
   let generatorBytes = 0;
+  let fileBytes = 0;
   const mlpIndex = names.findIndex((t) => t.name === "generator_B/MLP/linear_0/dense/kernel");
   const tensors: BundleTensor[] = names.map((info, index) => {
-    const shape = fullSize(info.name, info.shape);
+    const shape = fullSize(info.name, shapes.get(variableOf(info.name))!);
+    fileBytes += 4 * shape.reduce((n, d) => n * d, 1);
     if (!isGeneratorB(info.name)) return { name: info.name, shape, content: "zeros" };
     generatorBytes += 4 * shape.reduce((n, d) => n * d, 1);
     return { name: info.name, shape, content: (i: number) => valueAt(index, i) };
   });
   expect(generatorBytes).toBe(4 * 278_970_308);
+  // Both generators with two full-size Adam slots each: six times the generator read.
+  expect(fileBytes).toBeGreaterThanOrEqual(6 * generatorBytes);
   const folder = dir.path("");
   await writeTfBundle(join(folder, "UGATIT.model-1000000"), tensors);
   await writeFile(join(folder, "checkpoint"), 'model_checkpoint_path: "UGATIT.model-1000000"\n');
@@ -74,7 +82,7 @@ test("one generator of a full-size training checkpoint (ch 64, 256², Adam slots
   expect(result.count).toBe(92);
   expect(result.length).toBe(1_048_576 * 256);
   for (const [i, value] of result.samples) expect(value).toBe(valueAt(mlpIndex, i));
-  // The file holds both generators, discriminators and two Adam slots each: about six times this generator.
+  // The file holds both generators and two Adam slots each: six times this generator.
   expect(result.peak).toBeLessThan(2.5 * generatorBytes);
   // Tighter: one copy of the generator plus slack for the runtime; a second copy of any large tensor fails it.
   expect(result.peak - result.before).toBeLessThan(1.25 * generatorBytes);
