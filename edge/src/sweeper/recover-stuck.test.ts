@@ -10,17 +10,16 @@ import {
   call,
   expectProblem,
   image,
+  jobRecordFor,
   newKey,
   uniqueTenant,
   uploadImage,
   waitForJob,
 } from "../../test/workerd/api.ts";
 import worker from "../index.ts";
-import { newJobRecord } from "../translations/create-translation.ts";
 import { requestFingerprint } from "../translations/idempotency.ts";
 import { findJobById, insertJob, type JobRecord } from "../translations/job-store.ts";
 import { type TranslationJob, TranslationRequest } from "../translations/schemas.ts";
-import { findUpload } from "../uploads/upload-store.ts";
 
 const MINUTE = 60_000;
 
@@ -33,18 +32,11 @@ async function strandedJob(state: {
   const tenant = uniqueTenant();
   const key = await newKey(tenant);
   const upload = await uploadImage(key, image());
-  const record = await findUpload(env.DB, tenant, upload.upload_id);
   const request = TranslationRequest.parse({ upload_id: upload.upload_id, direction: "A2B" });
   const { upload_id: _, ...options } = request;
   const created = new Date(Date.now() - state.createdMinutesAgo * MINUTE);
   const job = {
-    ...newJobRecord(
-      tenant,
-      record!,
-      options,
-      { defaultModel: "light@1", requestId: "sweeper-test" },
-      created,
-    ),
+    ...(await jobRecordFor(tenant, upload, "sweeper-test", options, created)),
     status: state.status,
     attempts: state.status === "running" ? 1 : 0,
     started_at: state.status === "running" ? created.toISOString() : null,
