@@ -1,23 +1,18 @@
 /** `ugatit translate --framing/--compose` as a user runs it: the CLI in a child process, real photos (test/fixtures/faces). */
-import { execFile } from "node:child_process";
 import { mkdtemp, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
+import { type CliResult, ugatit } from "./testing.ts";
 
-const CLI = fileURLToPath(new URL("../../bin/ugatit.js", import.meta.url));
 const LIGHT = fileURLToPath(new URL("../../../test/fixtures/ugatit-parity/light64.pt", import.meta.url));
 const FACES = fileURLToPath(new URL("../../../test/fixtures/faces/", import.meta.url));
 
-function translate(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const argv = [CLI, "translate", "--checkpoint", LIGHT, "--direction", "A2B", "--size", "64", ...args];
-    execFile(process.execPath, argv, (error, stdout, stderr) => {
-      done({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
+/** `ugatit translate` with light64's A2B generator at 64². */
+function translate(...args: string[]): Promise<CliResult> {
+  return ugatit("translate", "--checkpoint", LIGHT, "--direction", "A2B", "--size", "64", ...args);
 }
 
 let dir: string;
