@@ -4,9 +4,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { startStack } from "../../infra/local/stack.ts";
+import { freeStackPorts, startStack } from "../../infra/local/stack.ts";
 import { ROOT } from "../helpers/processes.ts";
-import { freePort } from "../helpers/stack.ts";
 
 async function processesUnder(dir: string): Promise<string[]> {
   const found: string[] = [];
@@ -18,15 +17,6 @@ async function processesUnder(dir: string): Promise<string[]> {
   return found;
 }
 
-async function ports() {
-  return {
-    edge: await freePort(),
-    worker: await freePort(),
-    s3: await freePort(),
-    inspector: await freePort(),
-  };
-}
-
 describe("the local stack launcher", () => {
   it("names a port already in use and starts nothing", async () => {
     const busy = createServer().listen(0, "127.0.0.1");
@@ -34,7 +24,7 @@ describe("the local stack launcher", () => {
     const port = (busy.address() as { port: number }).port;
     const stateDir = await mkdtemp(join(tmpdir(), "ugatit-launch-"));
     await expect(
-      startStack({ root: ROOT, stateDir, ports: { ...(await ports()), worker: port } }),
+      startStack({ root: ROOT, stateDir, ports: { ...(await freeStackPorts()), worker: port } }),
     ).rejects.toThrow(`worker cannot start: port ${port} is already in use`);
     busy.close();
     expect(await processesUnder(stateDir)).toEqual([]);
@@ -45,7 +35,7 @@ describe("the local stack launcher", () => {
     const bogus = join(stateDir, "bogus.pt");
     await writeFile(bogus, "not a checkpoint at all");
     await expect(
-      startStack({ root: ROOT, stateDir, ports: await ports(), checkpoint: bogus }),
+      startStack({ root: ROOT, stateDir, ports: await freeStackPorts(), checkpoint: bogus }),
     ).rejects.toThrow(/^worker exited during start-up/);
     expect(await processesUnder(stateDir)).toEqual([]);
   });
