@@ -11,6 +11,7 @@ import { executeD1 } from "../../edge/scripts/wrangler-d1.ts";
 import { newApiKey } from "../../edge/src/keys/api-key.ts";
 import { keyStatements } from "../../edge/src/keys/key-statements.ts";
 import { freeStackPorts, type Part, type Stack, startStack } from "../../infra/local/stack.ts";
+import { percentile } from "../percentile.ts";
 import { type ReadLoadResult, readLoad } from "./read-load.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.ts";
 
@@ -63,10 +64,6 @@ interface Job {
   endedAt?: number;
   status?: string;
   reason?: string;
-}
-
-export function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
 /** A 2xx answer's body; anything else stops the run with what the edge said. */
