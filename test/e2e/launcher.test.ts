@@ -1,21 +1,11 @@
 /** `npm start`'s failure paths: a busy port and a part that cannot start are named, and nothing is left running. */
-import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { freeStackPorts, startStack } from "../../infra/local/stack.ts";
-import { ROOT } from "../helpers/processes.ts";
-
-async function processesUnder(dir: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const pid of await readdir("/proc")) {
-    if (!/^\d+$/.test(pid)) continue;
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
-    if (cmdline.includes(dir)) found.push(cmdline.replaceAll("\0", " "));
-  }
-  return found;
-}
+import { processesUnder, ROOT } from "../helpers/processes.ts";
 
 describe("the local stack launcher", () => {
   it("names a port already in use and starts nothing", async () => {
