@@ -1,20 +1,22 @@
 /** Retention through the Cron Trigger: old uploads, finished jobs with their outputs, and Idempotency-Keys go. */
-import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, image, jobRecordFor, newKey, uniqueTenant, uploadImage } from "../../test/workerd/api.ts";
+import {
+  call,
+  image,
+  jobRecordFor,
+  newKey,
+  runCron,
+  uniqueTenant,
+  uploadImage,
+} from "../../test/workerd/api.ts";
 import { edgeConfig } from "../config/edge-config.ts";
-import worker from "../index.ts";
 import { objectStore } from "../storage/object-store.ts";
 import { findJobById, insertJob } from "../translations/job-store.ts";
 import type { TranslationJob } from "../translations/schemas.ts";
 import { findUpload } from "../uploads/upload-store.ts";
 
 const DAY_MS = 24 * 3600_000;
-
-async function runCron(): Promise<void> {
-  await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "* * * * *" }), env);
-}
 
 const exists = async (key: string) => (await objectStore(edgeConfig(env).storage).head(key)) !== null;
 

@@ -3,7 +3,6 @@
  * ended early, and jobs whose queue message never came, end (succeeded through a retry, or failed with the
  * reason) instead of staying stuck.
  */
-import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import {
@@ -12,11 +11,11 @@ import {
   image,
   jobRecordFor,
   newKey,
+  runCron,
   uniqueTenant,
   uploadImage,
   waitForJob,
 } from "../../test/workerd/api.ts";
-import worker from "../index.ts";
 import { requestFingerprint } from "../translations/idempotency.ts";
 import { findJobById, insertJob, type JobRecord } from "../translations/job-store.ts";
 import { type TranslationJob, TranslationRequest } from "../translations/schemas.ts";
@@ -46,11 +45,6 @@ async function strandedJob(state: {
     : undefined;
   expect(await insertJob(env.DB, job, idempotency)).toBe(true);
   return { job, key, request };
-}
-
-/** One run of the Cron Trigger, through the Worker's scheduled handler. */
-async function runCron(): Promise<void> {
-  await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "* * * * *" }), env);
 }
 
 describe("the sweeper", () => {

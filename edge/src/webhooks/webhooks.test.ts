@@ -2,7 +2,6 @@
  * Webhooks through the real queue to a real receiver (edge/test/node/webhook-receiver.ts) that verifies each
  * signature with the secret the API gives, and refuses the first attempt of every event.
  */
-import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
 import {
@@ -11,11 +10,11 @@ import {
   image,
   jobRecordFor,
   newKey,
+  runCron,
   uniqueTenant,
   uploadImage,
   waitForJob,
 } from "../../test/workerd/api.ts";
-import worker from "../index.ts";
 import { insertJob } from "../translations/job-store.ts";
 import type { TranslationJob } from "../translations/schemas.ts";
 import { insertDelivery } from "./delivery-store.ts";
@@ -195,7 +194,7 @@ describe("a webhook whose queue message was lost", () => {
       delivered_at: null,
     });
     expect(lost).not.toBeNull();
-    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "* * * * *" }), env);
+    await runCron();
     const log = await receivedUntil(hook.name, (l) => l.some((d) => d.answered === 204));
     expect(log.map((d) => [d.id, d.verified, d.answered])).toEqual([
       ["msg_01LOSTLOSTLOSTLOSTLOSTLOST", true, 500],

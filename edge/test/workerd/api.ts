@@ -1,5 +1,5 @@
-/** @module Helpers for the edge's tests inside workerd: requests to the Worker, keys, images, uploads, jobs. */
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+/** @module Helpers for the edge's tests inside workerd: requests to the Worker, keys, images, uploads, jobs, the cron. */
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { PROBLEM_CONTENT_TYPE } from "@ugatit/contracts/protocol";
 import { expect, inject } from "vitest";
@@ -137,6 +137,11 @@ export async function jobRecordFor(
     { defaultModel: "light@1", requestId },
     now,
   );
+}
+
+/** One run of the Cron Trigger, through the Worker's scheduled handler. */
+export async function runCron(): Promise<void> {
+  await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "* * * * *" }), env);
 }
 
 /** Polls the job's row until `done` says so (or `timeoutMs` passes), without spending the key's rate limit. */
