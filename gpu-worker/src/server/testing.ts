@@ -1,11 +1,9 @@
 /** @module What the tests of `ugatit serve` over HTTP share: job bodies, problem details, the CLI's pixels. */
-import { execFile } from "node:child_process";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import sharp from "sharp";
 import { expect } from "vitest";
 import { ROOT } from "../../../test/helpers/processes.ts";
-import { CLI } from "../cli/testing.ts";
+import { translateLight64 } from "../cli/testing.ts";
 
 export const PARITY = join(ROOT, "test/fixtures/ugatit-parity");
 
@@ -40,18 +38,6 @@ export async function rgbOf(bytes: Uint8Array) {
 
 /** `ugatit translate` of `input` with light64's A2B generator at 64², as a user runs it, into `output`. */
 export async function translateLight64A2B(input: string, output: string): Promise<void> {
-  await promisify(execFile)(process.execPath, [
-    CLI,
-    "translate",
-    "--checkpoint",
-    join(PARITY, "light64.pt"),
-    "--direction",
-    "A2B",
-    "--size",
-    "64",
-    "--input",
-    input,
-    "--output",
-    output,
-  ]);
+  const r = await translateLight64("--input", input, "--output", output);
+  if (r.code !== 0) throw new Error(`ugatit translate exited with ${r.code}: ${r.stderr}`);
 }
