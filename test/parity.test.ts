@@ -15,6 +15,7 @@ import { describe, expect, it } from "vitest";
 import { decodeImage } from "../gpu-worker/src/image/index.ts";
 import { defaultBackendOrder, presentBackends } from "../gpu-worker/src/runtime/backends.ts";
 import { loadTranslator } from "../gpu-worker/src/runtime/create-translator.ts";
+import { maxAbsDifference } from "./helpers/max-abs-difference.ts";
 import { readNpy } from "./helpers/npy.ts";
 import { FIXTURES } from "./helpers/reference.ts";
 
@@ -45,13 +46,6 @@ const runs = cases.flatMap((c) =>
 
 async function pixels(file: string) {
   return (await decodeImage(await readFile(file))).data;
-}
-
-function maxLevelDifference(a: Uint8Array, b: Uint8Array): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs((a[i] as number) - (b[i] as number)));
-  return worst;
 }
 
 function expectRelative(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number) {
@@ -94,9 +88,7 @@ describe("parity with the official PyTorch implementation", () => {
     const [result] = await translator.translate([input]);
     translator.dispose();
     expect(result?.image.width).toBe(c.img_size);
-    expect(maxLevelDifference(result!.image.data, await pixels(join(PARITY, d.output)))).toBeLessThanOrEqual(
-      1,
-    );
+    expect(maxAbsDifference(result!.image.data, await pixels(join(PARITY, d.output)))).toBeLessThanOrEqual(1);
     expectRelative(result!.camLogit, d.cam_logit, 1e-4);
     expectRelative(result!.heatmap, readNpy(join(PARITY, d.heatmap)).data, 1e-4);
   });
@@ -133,7 +125,7 @@ describe("parity with the official PyTorch implementation", () => {
       expect(report.inference_ms).toBeGreaterThan(0);
       expectRelative(report.cam_logit, d.cam_logit, 1e-4);
       expect(
-        maxLevelDifference(await pixels(output), await pixels(join(PARITY, d.output))),
+        maxAbsDifference(await pixels(output), await pixels(join(PARITY, d.output))),
       ).toBeLessThanOrEqual(1);
       const heatmap = await decodeImage(await readFile(join(dir, `${direction}-heatmap.png`)));
       expect([heatmap.width, heatmap.height]).toEqual([c.img_size, c.img_size]);

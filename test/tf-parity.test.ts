@@ -22,6 +22,7 @@ import { presentBackends } from "../gpu-worker/src/runtime/backends.ts";
 import { loadTranslator, type TranslatorOptions } from "../gpu-worker/src/runtime/create-translator.ts";
 import { ModelRegistry } from "../gpu-worker/src/server/models/model-registry.ts";
 import { TEST_BACKENDS, useBackend } from "./helpers/backends.ts";
+import { maxAbsDifference } from "./helpers/max-abs-difference.ts";
 import { readNpy } from "./helpers/npy.ts";
 import { FIXTURES } from "./helpers/reference.ts";
 
@@ -57,13 +58,6 @@ const pixels = async (file: string) => (await decodeImage(await readFile(file)))
 async function inputOf(c: Case, direction: Direction): Promise<Float32Array> {
   const rgb = await pixels(fixture(c, c.directions[direction].input));
   return rgbToModelInputTf(rgb, c.img_size, c.img_size);
-}
-
-function maxAbsDifference(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  expect(actual.length).toBe(expected.length);
-  let worst = 0;
-  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
-  return worst;
 }
 
 /** Heatmaps are channel sums: compared relative to their largest value. */

@@ -2,15 +2,14 @@
  * `ugatit train --deterministic` against what the official UGATIT.py loop computed for three iterations
  * from the same checkpoint and batches (test/fixtures/ugatit-train, from ../shared/fixtures/ugatit-train).
  */
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openWeightFile, type WeightFile } from "@ugatit/model/checkpoints";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ugatit } from "../gpu-worker/src/cli/testing.ts";
 
-const CLI = fileURLToPath(new URL("../gpu-worker/bin/ugatit.js", import.meta.url));
 const FIXTURE = fileURLToPath(new URL("fixtures/ugatit-train/", import.meta.url));
 const LOSS_TOLERANCE = 1e-3;
 /**
@@ -23,14 +22,6 @@ const SIGN_NOISE_FLOOR = 1e-5;
 interface Official {
   steps: number;
   log: Record<string, number | string>[];
-}
-
-function ugatit(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], (error, stdout, stderr) => {
-      done({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
 }
 
 async function train(out: string, iterations: number, extra: string[] = []) {

@@ -15,6 +15,7 @@ import { defaultBackendOrder } from "../gpu-worker/src/runtime/backends.ts";
 import { loadTranslator } from "../gpu-worker/src/runtime/create-translator.ts";
 import type { RgbImage, Translator } from "../gpu-worker/src/runtime/translator.ts";
 import { gpuDeviceNodes, vulkanDrivers } from "../gpu-worker/src/runtime/webgpu/vulkan-drivers.ts";
+import { maxAbsDifference } from "./helpers/max-abs-difference.ts";
 import { ROOT } from "./helpers/processes.ts";
 import { FIXTURES } from "./helpers/reference.ts";
 import { startTestS3, type TestS3 } from "./helpers/s3-server.ts";
@@ -36,13 +37,6 @@ if (!lavapipe) {
 }
 
 const image = async (name: string) => decodeImage(await readFile(join(PARITY, name)));
-
-function maxLevelDifference(a: Uint8Array, b: Uint8Array): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
-  return worst;
-}
 
 function psnr(a: Uint8Array, b: Uint8Array): number {
   let squares = 0;
@@ -93,7 +87,7 @@ describe.skipIf(!lavapipe)("webgpu backend on lavapipe", () => {
     const together = await translator.translate([...inputs, inputs[0]!]);
     for (const [i, input] of [...inputs, inputs[0]!].entries()) {
       const [alone] = await translator.translate([input]);
-      expect(maxLevelDifference(together[i]!.image.data, alone!.image.data)).toBe(0);
+      expect(maxAbsDifference(together[i]!.image.data, alone!.image.data)).toBe(0);
       expect(together[i]!.camLogit[0]).toBeCloseTo(alone!.camLogit[0], 5);
     }
     translator.dispose();

@@ -10,8 +10,8 @@ import { fileURLToPath } from "node:url";
 import { executeD1 } from "../../edge/scripts/wrangler-d1.ts";
 import { newApiKey } from "../../edge/src/keys/api-key.ts";
 import { keyStatements } from "../../edge/src/keys/key-statements.ts";
-import { freePort } from "../../infra/local/ports.ts";
-import { type Part, type Stack, startStack } from "../../infra/local/stack.ts";
+import { freeStackPorts, type Part, type Stack, startStack } from "../../infra/local/stack.ts";
+import { percentile } from "../percentile.ts";
 import { type ReadLoadResult, readLoad } from "./read-load.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.ts";
 
@@ -66,10 +66,6 @@ interface Job {
   reason?: string;
 }
 
-export function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
 /** A 2xx answer's body; anything else stops the run with what the edge said. */
 async function json<T>(r: Response, what: string): Promise<T> {
   if (!r.ok) throw new Error(`chaos: ${what} answered ${r.status}: ${(await r.text()).slice(0, 300)}`);
@@ -90,12 +86,7 @@ export async function benchChaos(options: ChaosOptions): Promise<ChaosResult> {
     stack = await startStack({
       root: ROOT,
       stateDir,
-      ports: {
-        edge: await freePort(),
-        worker: await freePort(),
-        s3: await freePort(),
-        inspector: await freePort(),
-      },
+      ports: await freeStackPorts(),
       edgeVars: CHAOS_EDGE_VARS,
       cronIntervalMs: CRON_INTERVAL_MS,
       // the faults below are on purpose: the run itself checks what they leave

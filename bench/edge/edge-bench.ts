@@ -14,6 +14,7 @@ import { keyStatements } from "../../edge/src/keys/key-statements.ts";
 import { workerConfigFromEnv } from "../../gpu-worker/src/server/config/worker-config.ts";
 import { startWorker } from "../../gpu-worker/src/server/worker-server.ts";
 import { startLocalS3 } from "../../infra/local/s3-server.ts";
+import { percentile } from "../percentile.ts";
 
 export interface EdgeBenchResult {
   route: string;
@@ -29,10 +30,6 @@ export interface EdgeBenchResult {
 const SECRET = randomBytes(32).toString("hex");
 /** Each key may make 120 requests a minute (wrangler.toml): the load spreads over this many. */
 const KEYS = 64;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
 
 /**
  * @example

@@ -7,6 +7,7 @@ import { signatureHeaders } from "@ugatit/contracts/protocol";
 import { workerConfigFromEnv } from "../../gpu-worker/src/server/config/worker-config.ts";
 import { startWorker } from "../../gpu-worker/src/server/worker-server.ts";
 import { startLocalS3 } from "../../infra/local/s3-server.ts";
+import { percentile } from "../percentile.ts";
 
 export interface WorkerBenchResult {
   concurrency: number;
@@ -20,10 +21,6 @@ export interface WorkerBenchResult {
 
 /** Random per run: fixed secrets are refused. */
 const SECRET = randomBytes(32).toString("hex");
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
 
 /**
  * The worker under load: `requests` signed inferences at each concurrency, once with dynamic batching

@@ -10,18 +10,36 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { DEMO_CHECKPOINT } from "../../gpu-worker/src/catalogue/catalogue.ts";
 import { type DevModel, resolveDevModel } from "./dev-model.ts";
-import { assertPortFree, waitUntil } from "./ports.ts";
+import { assertPortFree, freePort, waitUntil } from "./ports.ts";
 import { writePrivateFile } from "./private-file.ts";
 import { type ServiceSpec, Supervisor } from "./supervisor.ts";
 
 const run = promisify(execFile);
+
+/** Where the stack's servers listen (the inspector: the edge's debugger). */
+export interface StackPorts {
+  edge: number;
+  worker: number;
+  s3: number;
+  inspector: number;
+}
+
+/** A port for each server that nothing listens on now: a stack beside `npm start`'s or another one. */
+export async function freeStackPorts(): Promise<StackPorts> {
+  return {
+    edge: await freePort(),
+    worker: await freePort(),
+    s3: await freePort(),
+    inspector: await freePort(),
+  };
+}
 
 export interface StackOptions {
   /** The repository root. */
   root: string;
   /** Where data lives between runs: S3 objects, D1, generated models (`.local/` for `npm start`). */
   stateDir: string;
-  ports: { edge: number; worker: number; s3: number; inspector: number };
+  ports: StackPorts;
   /** UGATIT_CHECKPOINT: a checkpoint to serve instead of the default model. */
   checkpoint?: string | undefined;
   /** Where a line from a part goes (npm start prints them with the part's name). */

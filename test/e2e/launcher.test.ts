@@ -1,31 +1,11 @@
 /** `npm start`'s failure paths: a busy port and a part that cannot start are named, and nothing is left running. */
-import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { startStack } from "../../infra/local/stack.ts";
-import { ROOT } from "../helpers/processes.ts";
-import { freePort } from "../helpers/stack.ts";
-
-async function processesUnder(dir: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const pid of await readdir("/proc")) {
-    if (!/^\d+$/.test(pid)) continue;
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
-    if (cmdline.includes(dir)) found.push(cmdline.replaceAll("\0", " "));
-  }
-  return found;
-}
-
-async function ports() {
-  return {
-    edge: await freePort(),
-    worker: await freePort(),
-    s3: await freePort(),
-    inspector: await freePort(),
-  };
-}
+import { freeStackPorts, startStack } from "../../infra/local/stack.ts";
+import { processesUnder, ROOT } from "../helpers/processes.ts";
 
 describe("the local stack launcher", () => {
   it("names a port already in use and starts nothing", async () => {
@@ -34,7 +14,7 @@ describe("the local stack launcher", () => {
     const port = (busy.address() as { port: number }).port;
     const stateDir = await mkdtemp(join(tmpdir(), "ugatit-launch-"));
     await expect(
-      startStack({ root: ROOT, stateDir, ports: { ...(await ports()), worker: port } }),
+      startStack({ root: ROOT, stateDir, ports: { ...(await freeStackPorts()), worker: port } }),
     ).rejects.toThrow(`worker cannot start: port ${port} is already in use`);
     busy.close();
     expect(await processesUnder(stateDir)).toEqual([]);
@@ -45,7 +25,7 @@ describe("the local stack launcher", () => {
     const bogus = join(stateDir, "bogus.pt");
     await writeFile(bogus, "not a checkpoint at all");
     await expect(
-      startStack({ root: ROOT, stateDir, ports: await ports(), checkpoint: bogus }),
+      startStack({ root: ROOT, stateDir, ports: await freeStackPorts(), checkpoint: bogus }),
     ).rejects.toThrow(/^worker exited during start-up/);
     expect(await processesUnder(stateDir)).toEqual([]);
   });

@@ -5,7 +5,7 @@
  * command in the same copy. Everything those commands write must be ignored by git.
  */
 import { execFile, spawn } from "node:child_process";
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -13,7 +13,7 @@ import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
 import { DEMO_MODEL_SIZE } from "../../gpu-worker/src/catalogue/catalogue.ts";
 import { assertPortFree } from "../../infra/local/ports.ts";
-import { ROOT } from "../helpers/processes.ts";
+import { processesUnder, ROOT } from "../helpers/processes.ts";
 import { freePort } from "../helpers/stack.ts";
 
 const run = promisify(execFile);
@@ -39,17 +39,6 @@ function userEnvironment(): Record<string, string> {
     .filter((dir) => !/node_modules\/\.bin$|node-gyp-bin$/.test(dir))
     .join(":");
   return { HOME: process.env.HOME ?? homedir(), PATH: path };
-}
-
-/** Command lines of the processes running from `dir` (read from /proc). */
-async function processesUnder(dir: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const pid of await readdir("/proc").catch(() => [] as string[])) {
-    if (!/^\d+$/.test(pid)) continue;
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
-    if (cmdline.includes(dir)) found.push(cmdline.replaceAll("\0", " ").trim());
-  }
-  return found;
 }
 
 /** A newcomer's clone: the working tree's files (none of its installed or generated state), committed. */

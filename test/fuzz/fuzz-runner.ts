@@ -6,11 +6,12 @@ import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ImageError, readImageHeader } from "@ugatit/contracts/image";
-import { CheckpointError, loadGenerator, openWeightFile, writeSafetensors } from "@ugatit/model/checkpoints";
+import { CheckpointError, loadGenerator, writeSafetensors } from "@ugatit/model/checkpoints";
 import { exportGeneratorToOnnx, OnnxModelError } from "@ugatit/model/onnx";
 import { decodeImage, encodeImage } from "../../gpu-worker/src/image/index.ts";
 import { onnxModelFromBytes } from "../../gpu-worker/src/runtime/onnx/onnx-file.ts";
 import { ROOT } from "../helpers/processes.ts";
+import { readEveryTensor } from "../helpers/read-every-tensor.ts";
 import { mutate } from "./mutate.ts";
 
 const CHECKPOINTS = join(ROOT, "test/fixtures/checkpoints");
@@ -79,15 +80,6 @@ function weightFileReader(dir: string): Reader {
     await writeFile(path, bytes);
     await readEveryTensor(path);
   };
-}
-
-async function readEveryTensor(path: string): Promise<void> {
-  const file = await openWeightFile(path);
-  try {
-    for (const [name, info] of file.tensors) if (info.dtype !== "unsupported") await file.read(name);
-  } finally {
-    await file.close();
-  }
 }
 
 /**

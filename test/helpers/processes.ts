@@ -1,8 +1,20 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { readdir, readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/** Command lines of the processes running from `dir` (read from /proc). */
+export async function processesUnder(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const pid of await readdir("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+    if (cmdline.includes(dir)) found.push(cmdline.replaceAll("\0", " ").trim());
+  }
+  return found;
+}
 
 /** Spawns a TypeScript entry point under tsx, from the repo root. */
 export function spawnTs(entry: string, args: string[], env: Record<string, string>): ChildProcess {

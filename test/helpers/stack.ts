@@ -1,8 +1,7 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "../../infra/local/ports.ts";
-import { type Stack, startStack } from "../../infra/local/stack.ts";
+import { freeStackPorts, type Stack, startStack } from "../../infra/local/stack.ts";
 import { ROOT } from "./processes.ts";
 
 export { freePort } from "../../infra/local/ports.ts";
@@ -19,12 +18,7 @@ export async function startTestStack(
   const stack = await startStack({
     root: ROOT,
     stateDir,
-    ports: {
-      edge: await freePort(),
-      worker: await freePort(),
-      s3: await freePort(),
-      inspector: await freePort(),
-    },
+    ports: await freeStackPorts(),
     checkpoint,
     onFailure: (message) => failures.push(message),
   });

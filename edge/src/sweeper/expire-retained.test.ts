@@ -1,21 +1,22 @@
 /** Retention through the Cron Trigger: old uploads, finished jobs with their outputs, and Idempotency-Keys go. */
-import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, image, newKey, uniqueTenant, uploadImage } from "../../test/workerd/api.ts";
+import {
+  call,
+  image,
+  jobRecordFor,
+  newKey,
+  runCron,
+  uniqueTenant,
+  uploadImage,
+} from "../../test/workerd/api.ts";
 import { edgeConfig } from "../config/edge-config.ts";
-import worker from "../index.ts";
 import { objectStore } from "../storage/object-store.ts";
-import { newJobRecord } from "../translations/create-translation.ts";
 import { findJobById, insertJob } from "../translations/job-store.ts";
 import type { TranslationJob } from "../translations/schemas.ts";
 import { findUpload } from "../uploads/upload-store.ts";
 
 const DAY_MS = 24 * 3600_000;
-
-async function runCron(): Promise<void> {
-  await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "* * * * *" }), env);
-}
 
 const exists = async (key: string) => (await objectStore(edgeConfig(env).storage).head(key)) !== null;
 
@@ -82,20 +83,7 @@ describe("retention", () => {
     const [idle, awaited] = await Promise.all([uploadImage(key, image()), uploadImage(key, image())]);
     const idleKey = (await findUpload(env.DB, tenant, idle.upload_id))!.object_key;
     // a job that has not run yet (its message is on its way) still needs its upload
-    const record = await findUpload(env.DB, tenant, awaited.upload_id);
-    const job = newJobRecord(
-      tenant,
-      record!,
-      {
-        direction: "A2B",
-        outputs: ["image"],
-        format: "png",
-        resize: "fit",
-        compose: "crop",
-        webhook_events: ["completed"],
-      },
-      { defaultModel: "light@1", requestId: "retention-test" },
-    );
+    const job = await jobRecordFor(tenant, awaited, "retention-test");
     await insertJob(env.DB, job);
     await ageRows("uploads", "created_at", idle.upload_id, 8);
     await ageRows("uploads", "created_at", awaited.upload_id, 8);

@@ -3,24 +3,22 @@
  * ended early, and jobs whose queue message never came, end (succeeded through a retry, or failed with the
  * reason) instead of staying stuck.
  */
-import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import {
   call,
   expectProblem,
   image,
+  jobRecordFor,
   newKey,
+  runCron,
   uniqueTenant,
   uploadImage,
   waitForJob,
 } from "../../test/workerd/api.ts";
-import worker from "../index.ts";
-import { newJobRecord } from "../translations/create-translation.ts";
 import { requestFingerprint } from "../translations/idempotency.ts";
 import { findJobById, insertJob, type JobRecord } from "../translations/job-store.ts";
 import { type TranslationJob, TranslationRequest } from "../translations/schemas.ts";
-import { findUpload } from "../uploads/upload-store.ts";
 
 const MINUTE = 60_000;
 
@@ -33,18 +31,11 @@ async function strandedJob(state: {
   const tenant = uniqueTenant();
   const key = await newKey(tenant);
   const upload = await uploadImage(key, image());
-  const record = await findUpload(env.DB, tenant, upload.upload_id);
   const request = TranslationRequest.parse({ upload_id: upload.upload_id, direction: "A2B" });
   const { upload_id: _, ...options } = request;
   const created = new Date(Date.now() - state.createdMinutesAgo * MINUTE);
   const job = {
-    ...newJobRecord(
-      tenant,
-      record!,
-      options,
-      { defaultModel: "light@1", requestId: "sweeper-test" },
-      created,
-    ),
+    ...(await jobRecordFor(tenant, upload, "sweeper-test", options, created)),
     status: state.status,
     attempts: state.status === "running" ? 1 : 0,
     started_at: state.status === "running" ? created.toISOString() : null,
@@ -54,11 +45,6 @@ async function strandedJob(state: {
     : undefined;
   expect(await insertJob(env.DB, job, idempotency)).toBe(true);
   return { job, key, request };
-}
-
-/** One run of the Cron Trigger, through the Worker's scheduled handler. */
-async function runCron(): Promise<void> {
-  await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "* * * * *" }), env);
 }
 
 describe("the sweeper", () => {

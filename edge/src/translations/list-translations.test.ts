@@ -1,9 +1,15 @@
 /** GET /v1/translations: the tenant's jobs, newest first, in pages behind an opaque cursor. */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, expectProblem, image, newKey, uniqueTenant, uploadImage } from "../../test/workerd/api.ts";
-import { findUpload } from "../uploads/upload-store.ts";
-import { newJobRecord } from "./create-translation.ts";
+import {
+  call,
+  expectProblem,
+  image,
+  jobRecordFor,
+  newKey,
+  uniqueTenant,
+  uploadImage,
+} from "../../test/workerd/api.ts";
 import { insertJob } from "./job-store.ts";
 import type { TranslationList } from "./schemas.ts";
 
@@ -12,21 +18,13 @@ async function tenantWithJobs(count: number): Promise<{ key: string; ids: string
   const tenant = uniqueTenant();
   const key = await newKey(tenant);
   const upload = await uploadImage(key, image());
-  const record = await findUpload(env.DB, tenant, upload.upload_id);
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
-    const job = newJobRecord(
+    const job = await jobRecordFor(
       tenant,
-      record!,
-      {
-        direction: "A2B",
-        outputs: ["image"],
-        format: "png",
-        resize: "fit",
-        compose: "crop",
-        webhook_events: ["completed"],
-      },
-      { defaultModel: "light@1", requestId: "list-test" },
+      upload,
+      "list-test",
+      {},
       new Date(Date.now() - (count - i) * 1000),
     );
     await insertJob(env.DB, { ...job, status: "canceled", completed_at: job.created_at });

@@ -6,6 +6,7 @@ import {
   call,
   expectProblem,
   image,
+  jobRecordFor,
   newKey,
   uniqueTenant,
   uploadImage,
@@ -13,8 +14,6 @@ import {
 } from "../../test/workerd/api.ts";
 import worker from "../index.ts";
 import type { Upload } from "../uploads/schemas.ts";
-import { findUpload } from "../uploads/upload-store.ts";
-import { newJobRecord } from "./create-translation.ts";
 import { findJobById, insertJob } from "./job-store.ts";
 import type { TranslationJob } from "./schemas.ts";
 
@@ -221,23 +220,7 @@ describe("Idempotency-Key", () => {
 
 describe("GET and DELETE /v1/translations/{id}", () => {
   async function queuedJob(tenant: string, upload: Upload, status: "queued" | "running" = "queued") {
-    const record = await findUpload(env.DB, tenant, upload.upload_id);
-    const job = newJobRecord(
-      tenant,
-      record!,
-      {
-        direction: "A2B",
-        outputs: ["image"],
-        format: "png",
-        resize: "fit",
-        compose: "crop",
-        webhook_events: ["completed"],
-      },
-      {
-        defaultModel: "light@1",
-        requestId: "test",
-      },
-    );
+    const job = await jobRecordFor(tenant, upload, "test");
     await insertJob(env.DB, {
       ...job,
       status,

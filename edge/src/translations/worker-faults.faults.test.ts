@@ -10,6 +10,7 @@ import {
   call,
   expectProblem,
   image,
+  jobRecordFor,
   newKey,
   uniqueTenant,
   uploadImage,
@@ -17,8 +18,6 @@ import {
   waitForJob,
 } from "../../test/workerd/api.ts";
 import worker from "../index.ts";
-import { findUpload } from "../uploads/upload-store.ts";
-import { newJobRecord } from "./create-translation.ts";
 import type { JobMessage } from "./job-queue.ts";
 import { findJobById, insertJob, type JobRecord } from "./job-store.ts";
 import type { TranslationJob } from "./schemas.ts";
@@ -92,23 +91,7 @@ describe("the queue consumer, one delivery at a time", () => {
   async function queuedJob(): Promise<JobRecord> {
     const tenant = uniqueTenant();
     const upload = await uploadImage(await newKey(tenant), image());
-    const record = await findUpload(env.DB, tenant, upload.upload_id);
-    const job = newJobRecord(
-      tenant,
-      record!,
-      {
-        direction: "A2B",
-        outputs: ["image"],
-        format: "png",
-        resize: "fit",
-        compose: "crop",
-        webhook_events: ["completed"],
-      },
-      {
-        defaultModel: "light@1",
-        requestId: "consumer-test",
-      },
-    );
+    const job = await jobRecordFor(tenant, upload, "consumer-test");
     await insertJob(env.DB, job);
     return job;
   }

@@ -2,23 +2,21 @@
  * Webhooks through the real queue to a real receiver (edge/test/node/webhook-receiver.ts) that verifies each
  * signature with the secret the API gives, and refuses the first attempt of every event.
  */
-import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
 import {
   call,
   expectProblem,
   image,
+  jobRecordFor,
   newKey,
+  runCron,
   uniqueTenant,
   uploadImage,
   waitForJob,
 } from "../../test/workerd/api.ts";
-import worker from "../index.ts";
-import { newJobRecord } from "../translations/create-translation.ts";
 import { insertJob } from "../translations/job-store.ts";
 import type { TranslationJob } from "../translations/schemas.ts";
-import { findUpload } from "../uploads/upload-store.ts";
 import { insertDelivery } from "./delivery-store.ts";
 import type { WebhookSecret } from "./schemas.ts";
 
@@ -179,21 +177,7 @@ describe("a webhook whose queue message was lost", () => {
     const key = await newKey(tenant);
     const hook = await armedHook(key);
     const upload = await uploadImage(key, image());
-    const record = await findUpload(env.DB, tenant, upload.upload_id);
-    const job = newJobRecord(
-      tenant,
-      record!,
-      {
-        direction: "A2B",
-        outputs: ["image"],
-        format: "png",
-        resize: "fit",
-        compose: "crop",
-        webhook: hook.url,
-        webhook_events: ["completed"],
-      },
-      { defaultModel: "light@1", requestId: "lost-webhook" },
-    );
+    const job = await jobRecordFor(tenant, upload, "lost-webhook", { webhook: hook.url });
     await insertJob(env.DB, { ...job, status: "canceled", completed_at: job.created_at });
     const due = new Date(Date.now() - 11 * 60_000).toISOString(); // past the 10-minute grace
     const lost = await insertDelivery(env.DB, {
@@ -210,7 +194,7 @@ describe("a webhook whose queue message was lost", () => {
       delivered_at: null,
     });
     expect(lost).not.toBeNull();
-    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "* * * * *" }), env);
+    await runCron();
     const log = await receivedUntil(hook.name, (l) => l.some((d) => d.answered === 204));
     expect(log.map((d) => [d.id, d.verified, d.answered])).toEqual([
       ["msg_01LOSTLOSTLOSTLOSTLOSTLOST", true, 500],

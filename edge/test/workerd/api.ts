@@ -1,13 +1,16 @@
-/** @module Helpers for the edge's tests inside workerd: requests to the Worker, keys, images, uploads, jobs. */
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+/** @module Helpers for the edge's tests inside workerd: requests to the Worker, keys, images, uploads, jobs, the cron. */
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { PROBLEM_CONTENT_TYPE } from "@ugatit/contracts/protocol";
 import { expect, inject } from "vitest";
 import worker from "../../src/index.ts";
 import type { Scope } from "../../src/keys/api-key.ts";
 import { createApiKey } from "../../src/keys/key-store.ts";
+import { newJobRecord } from "../../src/translations/create-translation.ts";
 import { findJobById, type JobRecord } from "../../src/translations/job-store.ts";
+import type { TranslationOptions } from "../../src/translations/schemas.ts";
 import type { Upload } from "../../src/uploads/schemas.ts";
+import { findUpload } from "../../src/uploads/upload-store.ts";
 
 export const ORIGIN = "https://edge.test";
 
@@ -105,6 +108,40 @@ export async function uploadImage(
   const put = await fetch(upload.url, { method: "PUT", headers: upload.headers, body: bytes });
   expect(put.status, await put.clone().text()).toBe(200);
   return upload;
+}
+
+/**
+ * The job POST /v1/translations would make of `tenant`'s `upload` (A2B, the image alone, PNG, unless `options`
+ * say otherwise), created `now`; not stored.
+ */
+export async function jobRecordFor(
+  tenant: string,
+  upload: Upload,
+  requestId: string,
+  options: Partial<TranslationOptions> = {},
+  now?: Date,
+): Promise<JobRecord> {
+  const record = await findUpload(env.DB, tenant, upload.upload_id);
+  return newJobRecord(
+    tenant,
+    record!,
+    {
+      direction: "A2B",
+      outputs: ["image"],
+      format: "png",
+      resize: "fit",
+      compose: "crop",
+      webhook_events: ["completed"],
+      ...options,
+    },
+    { defaultModel: "light@1", requestId },
+    now,
+  );
+}
+
+/** One run of the Cron Trigger, through the Worker's scheduled handler. */
+export async function runCron(): Promise<void> {
+  await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "* * * * *" }), env);
 }
 
 /** Polls the job's row until `done` says so (or `timeoutMs` passes), without spending the key's rate limit. */

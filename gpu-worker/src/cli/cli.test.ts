@@ -6,7 +6,7 @@ import { modelDomains, openWeightFile } from "@ugatit/model/checkpoints";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readOnnxFileInfo } from "../runtime/onnx/onnx-file.ts";
-import { type CliResult, ugatit } from "./testing.ts";
+import { type CliResult, translateLight64, ugatit } from "./testing.ts";
 
 const PARITY = fileURLToPath(new URL("../../../test/fixtures/ugatit-parity/", import.meta.url));
 const LIGHT = join(PARITY, "light64.pt");
@@ -38,13 +38,10 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "ugatit-cli-"));
 });
 
-const translate = (...extra: string[]) =>
-  ugatit("translate", "--checkpoint", LIGHT, "--direction", "A2B", "--size", "64", ...extra);
-
 describe("ugatit translate refuses bad input with one line", () => {
   it("a missing input file", async () => {
     expectOneLineError(
-      await translate("--input", join(dir, "nope.png"), "--output", join(dir, "o.png")),
+      await translateLight64("--input", join(dir, "nope.png"), "--output", join(dir, "o.png")),
       /--input .*nope\.png does not exist/,
     );
   });
@@ -53,7 +50,7 @@ describe("ugatit translate refuses bad input with one line", () => {
     const text = join(dir, "notes.png");
     await writeFile(text, "hello, this is text");
     expectOneLineError(
-      await translate("--input", text, "--output", join(dir, "o.png")),
+      await translateLight64("--input", text, "--output", join(dir, "o.png")),
       /not a PNG, JPEG or WebP|unsupported/i,
     );
   });
@@ -62,7 +59,7 @@ describe("ugatit translate refuses bad input with one line", () => {
     const bytes = await readFile(INPUT);
     const cut = join(dir, "cut.png");
     await writeFile(cut, bytes.subarray(0, Math.floor(bytes.length / 2)));
-    expectOneLineError(await translate("--input", cut, "--output", join(dir, "o.png")), /truncated/i);
+    expectOneLineError(await translateLight64("--input", cut, "--output", join(dir, "o.png")), /truncated/i);
   });
 
   it.each([
@@ -71,17 +68,17 @@ describe("ugatit translate refuses bad input with one line", () => {
   ])("an image whose header claims %i×%i, before decoding", async (w, h, message) => {
     const bomb = join(dir, `bomb-${w}.png`);
     await writeFile(bomb, pngHeader(w, h));
-    expectOneLineError(await translate("--input", bomb, "--output", join(dir, "o.png")), message);
+    expectOneLineError(await translateLight64("--input", bomb, "--output", join(dir, "o.png")), message);
   });
 
   it("an output in a folder that does not exist, and nothing is written", async () => {
-    const r = await translate("--input", INPUT, "--output", join(dir, "missing", "o.png"));
+    const r = await translateLight64("--input", INPUT, "--output", join(dir, "missing", "o.png"));
     expectOneLineError(r, /folder .*missing does not exist/);
   });
 
   it("an output format it cannot write", async () => {
     expectOneLineError(
-      await translate("--input", INPUT, "--output", join(dir, "o.gif")),
+      await translateLight64("--input", INPUT, "--output", join(dir, "o.gif")),
       /\.png, \.jpg, \.jpeg or \.webp/,
     );
   });
@@ -139,7 +136,7 @@ describe("ugatit translate refuses bad input with one line", () => {
 
   it("a backend that is not installed names those that are", async () => {
     expectOneLineError(
-      await translate("--input", INPUT, "--output", join(dir, "o.png"), "--backend", "tfjs-node-gpu"),
+      await translateLight64("--input", INPUT, "--output", join(dir, "o.png"), "--backend", "tfjs-node-gpu"),
       /not installed here; present: .*wasm.*cpu/,
     );
   });
@@ -149,7 +146,7 @@ describe("ugatit translate refuses bad input with one line", () => {
     [["--bogus"], /Unknown option '--bogus'/],
   ])("a wrong command line exits 2: %s", async (args, message) => {
     expectOneLineError(
-      await translate("--input", INPUT, "--output", join(dir, "o.png"), ...args),
+      await translateLight64("--input", INPUT, "--output", join(dir, "o.png"), ...args),
       message,
       2,
     );
@@ -174,7 +171,7 @@ describe("ugatit translate", () => {
     await sharp(INPUT).resize(150, 110).jpeg().toFile(big);
     for (const ext of ["jpg", "webp"]) {
       const out = join(dir, `resized.${ext}`);
-      const r = await translate("--input", big, "--output", out, "--json");
+      const r = await translateLight64("--input", big, "--output", out, "--json");
       expect(r.code, r.stderr).toBe(0);
       const meta = await sharp(out).metadata();
       expect([meta.format, meta.width, meta.height]).toEqual([ext === "jpg" ? "jpeg" : "webp", 64, 64]);
@@ -185,7 +182,7 @@ describe("ugatit translate", () => {
 describe("ugatit convert and inspect", () => {
   it("converts to safetensors (fp32 and fp16) that translate like the original", async () => {
     const reference = join(dir, "ref.png");
-    expect((await translate("--input", INPUT, "--output", reference)).code).toBe(0);
+    expect((await translateLight64("--input", INPUT, "--output", reference)).code).toBe(0);
     const expected = await sharp(reference).raw().toBuffer();
     for (const precision of ["fp32", "fp16"]) {
       const converted = join(dir, `light-${precision}.safetensors`);
@@ -249,7 +246,15 @@ describe("ugatit convert and inspect", () => {
 
   it("converts one generator to ONNX (fp32 and fp16) that translates like the checkpoint", async () => {
     const reference = join(dir, "onnx-ref.png");
-    const direct = await translate("--input", INPUT, "--output", reference, "--backend", "onnx", "--json");
+    const direct = await translateLight64(
+      "--input",
+      INPUT,
+      "--output",
+      reference,
+      "--backend",
+      "onnx",
+      "--json",
+    );
     expect(direct.code, direct.stderr).toBe(0);
     expect(direct.stderr).toBe(""); // ONNX Runtime loads and runs the graph without a warning
     expect(JSON.parse(direct.stdout)).toMatchObject({ backend: "onnx", execution_provider: "cpu" });

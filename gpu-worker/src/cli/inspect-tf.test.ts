@@ -1,11 +1,9 @@
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { ugatit } from "./testing.ts";
 
-const CLI = fileURLToPath(new URL("../../bin/ugatit.js", import.meta.url));
 const LIGHT64 = fileURLToPath(new URL("../../../test/fixtures/tf-ugatit/light64/", import.meta.url));
 const TF_REAL =
   process.env.TF_REAL_FIXTURES ??
@@ -13,13 +11,6 @@ const TF_REAL =
 const MNIST = join(TF_REAL, "0x7a726f__MNIST_model", "variables.index");
 if (!existsSync(MNIST))
   console.warn(`inspect-tf.test.ts: the int64/string case is skipped, ${MNIST} is absent`);
-
-async function ugatit(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return promisify(execFile)(process.execPath, [CLI, ...args]).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => error,
-  );
-}
 
 interface Inspected {
   format: string;

@@ -3,6 +3,7 @@ import { execFile, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 export const CLI = fileURLToPath(new URL("../../bin/ugatit.js", import.meta.url));
+const LIGHT64 = fileURLToPath(new URL("../../../test/fixtures/ugatit-parity/light64.pt", import.meta.url));
 
 export interface CliResult {
   code: number;
@@ -35,4 +36,9 @@ export function ugatitPiped(
     child.once("close", (code) => done({ code: code ?? 1, stdout: Buffer.concat(out), stderr }));
     child.stdin.end(stdin);
   });
+}
+
+/** `ugatit translate` with the official light64 checkpoint's A2B generator at 64², and `args`. */
+export function translateLight64(...args: string[]): Promise<CliResult> {
+  return ugatit("translate", "--checkpoint", LIGHT64, "--direction", "A2B", "--size", "64", ...args);
 }

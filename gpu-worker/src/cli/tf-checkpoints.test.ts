@@ -1,18 +1,9 @@
-import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { ugatit } from "./testing.ts";
 
-const CLI = fileURLToPath(new URL("../../bin/ugatit.js", import.meta.url));
 const CASES = fileURLToPath(new URL("../../../test/fixtures/tf-ugatit/", import.meta.url));
 const TORCH = fileURLToPath(new URL("../../../test/fixtures/ugatit-parity/light64.pt", import.meta.url));
-
-function ugatit(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], (error, stdout, stderr) => {
-      done({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe("ugatit inspect on a TF checkpoint", () => {
   it.each([

@@ -163,12 +163,40 @@ async function translateCommand(argv: string[]): Promise<number> {
     throw new UsageError("--heatmap cannot be -: standard output is for --output");
   const choice = framingChoice(values);
   const model = await chooseModel(values);
-  if (input !== STDIO && (await isFolder(input)))
-    return translateFolder(values, model, choice, direction, input, output, format);
+  const run = { values, model, choice, direction, input, output, format };
+  if (input !== STDIO && (await isFolder(input))) return translateFolder(run);
   if (output !== STDIO && (await isFolder(output))) {
     throw new UsageError(`--output ${output} is a folder: name a file, or give a folder --input`);
   }
-  return translateOne(values, model, choice, direction, input, output, format);
+  return translateOne(run);
+}
+
+/** What a run was asked for, with the model chosen and the framing read. */
+interface TranslateRun {
+  values: Values;
+  model: ChosenModel;
+  choice: FramingChoice;
+  direction: Direction;
+  input: string;
+  output: string;
+  format: ImageFormat | undefined;
+}
+
+/** The run's model loaded for its direction, on the backend and precision asked for. */
+function loadRunTranslator({ values, model, direction }: TranslateRun): Promise<Translator> {
+  return loadTranslator({
+    ...model,
+    direction,
+    backend: values.backend,
+    precision: oneOf(values.precision ?? "fp32", PRECISIONS, "precision"),
+    tfVersion: tfVersionOption(values["tf-version"]),
+  });
+}
+
+/** An image file's pixels, upright unless framed as a whole (fit), and the part the model sees. */
+async function decodeFramed(bytes: Uint8Array, choice: FramingChoice) {
+  const photo = await decodeImage(bytes, {}, { orient: choice.mode !== "fit" });
+  return { photo, framed: await framePhoto(photo, choice) };
 }
 
 /** What a run reports about one image (text, or a JSON line). */
@@ -245,15 +273,8 @@ async function translateImage(
   };
 }
 
-async function translateOne(
-  values: Values,
-  model: ChosenModel,
-  choice: FramingChoice,
-  direction: Direction,
-  input: string,
-  output: string,
-  format: ImageFormat | undefined,
-): Promise<number> {
+async function translateOne(run: TranslateRun): Promise<number> {
+  const { values, choice, direction, input, output, format } = run;
   // Everything a user can get wrong is checked before the model is loaded.
   let outputFormat: ImageFormat;
   if (output === STDIO) {
@@ -269,16 +290,9 @@ async function translateOne(
   if (values.heatmap !== undefined) await assertOutputFolder(values.heatmap, "--heatmap");
   const bytes = input === STDIO ? await readStdin() : await readUserFile(input, "--input");
   // a bad image, or no face in face framing, fails before the model loads
-  const photo = await decodeImage(bytes, {}, { orient: choice.mode !== "fit" });
-  const framed = await framePhoto(photo, choice);
+  const { photo, framed } = await decodeFramed(bytes, choice);
 
-  const translator = await loadTranslator({
-    ...model,
-    direction,
-    backend: values.backend,
-    precision: oneOf(values.precision ?? "fp32", PRECISIONS, "precision"),
-    tfVersion: tfVersionOption(values["tf-version"]),
-  });
+  const translator = await loadRunTranslator(run);
   try {
     const done = await translateImage(translator, photo, framed, choice, outputFormat, heatmapFormat);
     if (output === STDIO) await writeStdout(done.image);
@@ -314,26 +328,13 @@ async function prepareFolder(path: string, input: string, flag: string): Promise
   await mkdir(path, { recursive: true });
 }
 
-async function translateFolder(
-  values: Values,
-  model: ChosenModel,
-  choice: FramingChoice,
-  direction: Direction,
-  input: string,
-  output: string,
-  format: ImageFormat | undefined,
-): Promise<number> {
+async function translateFolder(run: TranslateRun): Promise<number> {
+  const { values, choice, direction, input, output, format } = run;
   await prepareFolder(output, input, "--output");
   if (values.heatmap !== undefined) await prepareFolder(values.heatmap, input, "--heatmap");
   const files = await listImages(input);
 
-  const translator = await loadTranslator({
-    ...model,
-    direction,
-    backend: values.backend,
-    precision: oneOf(values.precision ?? "fp32", PRECISIONS, "precision"),
-    tfVersion: tfVersionOption(values["tf-version"]),
-  });
+  const translator = await loadRunTranslator(run);
   const bar = progress(files.length);
   let failed = 0;
   try {
@@ -341,12 +342,7 @@ async function translateFolder(
       const target = outputName(file, output, format);
       const heatmap = values.heatmap === undefined ? undefined : outputName(file, values.heatmap, "png");
       try {
-        const photo = await decodeImage(
-          await readUserFile(file, "--input"),
-          {},
-          { orient: choice.mode !== "fit" },
-        );
-        const framed = await framePhoto(photo, choice);
+        const { photo, framed } = await decodeFramed(await readUserFile(file, "--input"), choice);
         const done = await translateImage(
           translator,
           photo,

@@ -1,24 +1,13 @@
 /** `ugatit translate --framing/--compose` as a user runs it: the CLI in a child process, real photos (test/fixtures/faces). */
-import { execFile } from "node:child_process";
 import { mkdtemp, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
+import { translateLight64 } from "./testing.ts";
 
-const CLI = fileURLToPath(new URL("../../bin/ugatit.js", import.meta.url));
-const LIGHT = fileURLToPath(new URL("../../../test/fixtures/ugatit-parity/light64.pt", import.meta.url));
 const FACES = fileURLToPath(new URL("../../../test/fixtures/faces/", import.meta.url));
-
-function translate(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const argv = [CLI, "translate", "--checkpoint", LIGHT, "--direction", "A2B", "--size", "64", ...args];
-    execFile(process.execPath, argv, (error, stdout, stderr) => {
-      done({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 let dir: string;
 beforeAll(async () => {
@@ -28,7 +17,7 @@ beforeAll(async () => {
 describe("ugatit translate --framing --compose", () => {
   it("frames the face, reports the box with --json, and pastes back at the photo's size", async () => {
     const out = join(dir, "pasted.jpg");
-    const r = await translate(
+    const r = await translateLight64(
       "--input",
       join(FACES, "astronaut.jpg"),
       "--output",
@@ -52,7 +41,7 @@ describe("ugatit translate --framing --compose", () => {
 
   it("writes the translated crop at the model's size by default, the box the centred square for center", async () => {
     const out = join(dir, "center.png");
-    const r = await translate(
+    const r = await translateLight64(
       "--input",
       join(FACES, "messi.jpg"),
       "--output",
@@ -70,7 +59,7 @@ describe("ugatit translate --framing --compose", () => {
   it("turns an EXIF-rotated photo upright before framing", async () => {
     const turned = join(dir, "turned.jpg");
     await sharp(join(FACES, "messi.jpg")).rotate(270).withMetadata({ orientation: 6 }).toFile(turned);
-    const r = await translate(
+    const r = await translateLight64(
       "--input",
       turned,
       "--output",
@@ -85,7 +74,14 @@ describe("ugatit translate --framing --compose", () => {
 
   it("refuses a photo without a face in face framing: one line, exit 1, nothing written", async () => {
     const out = join(dir, "none.png");
-    const r = await translate("--input", join(FACES, "fruits.jpg"), "--output", out, "--framing", "face");
+    const r = await translateLight64(
+      "--input",
+      join(FACES, "fruits.jpg"),
+      "--output",
+      out,
+      "--framing",
+      "face",
+    );
     expect(r.code).toBe(1);
     expect(r.stderr.trimEnd().split("\n")).toEqual([
       "ugatit translate: no face found in the 512×480 image: use framing fit or center for photos without a face",
@@ -99,7 +95,7 @@ describe("ugatit translate --framing --compose", () => {
       ["--framing", "faces"],
       ["--compose", "blend"],
     ] as const) {
-      const r = await translate("--input", input, "--output", join(dir, "x.png"), flag, value);
+      const r = await translateLight64("--input", input, "--output", join(dir, "x.png"), flag, value);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(new RegExp(`${flag.slice(2)}`));
     }

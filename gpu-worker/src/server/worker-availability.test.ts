@@ -3,16 +3,13 @@
  * requests to the real signature-checking S3 server: retryable answers while loading and draining,
  * admission before any read, health checks while large uploads decode.
  */
-import { execFile } from "node:child_process";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
-import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { InferResponse } from "@ugatit/contracts/protocol";
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ROOT } from "../../../test/helpers/processes.ts";
+import { type TestBucket, testBucket } from "../../../test/helpers/s3-bucket.ts";
 import { type S3Gate, type SeenRequest, startS3Gate } from "../../../test/helpers/s3-gate.ts";
 import { startTestS3, type TestS3 } from "../../../test/helpers/s3-server.ts";
 import {
@@ -21,24 +18,16 @@ import {
   type WorkerProcess,
   workerEnv,
 } from "../../../test/helpers/worker.ts";
+import { inferJobs, PARITY, problemOf, rgbOf, translateLight64A2B } from "./testing.ts";
 
-const run = promisify(execFile);
-const PARITY = join(ROOT, "test/fixtures/ugatit-parity");
 const LARGE = join(tmpdir(), `ugatit-availability-${process.pid}-large.jpg`);
 
 let s3: TestS3;
-let client: S3Client;
+let bucket: TestBucket;
 let gate: S3Gate;
 const workers: WorkerProcess[] = [];
 
-const job = (id: string, extra: Record<string, unknown> = {}) => ({
-  job_id: id,
-  model: "remote@2",
-  direction: "A2B",
-  input_key: "in/a.png",
-  output_keys: { image: `out/${id}.png` },
-  ...extra,
-});
+const job = inferJobs("remote@2");
 const gatedEnv = (extra: Record<string, string>) => ({
   ...workerEnv(s3, {
     UGATIT_MODELS: `remote@2=s3://${s3.bucket}/models/light64.pt`,
@@ -52,41 +41,28 @@ async function start(env: Record<string, string>, until: "ready" | "listening" =
   workers.push(worker);
   return worker;
 }
-async function problemOf(r: Response) {
-  expect(r.headers.get("content-type")).toBe("application/problem+json");
-  return (await r.json()) as { type: string; status: number; title: string };
-}
 const getOf =
   (key: string) =>
   ({ method, path }: SeenRequest) =>
     method === "GET" && path === `/${s3.bucket}/${key}`;
-async function put(key: string, body: Uint8Array, contentType = "image/png") {
-  await client.send(
-    new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body, ContentType: contentType }),
-  );
-}
-async function rgbOf(bytes: Uint8Array) {
-  return sharp(bytes).removeAlpha().raw().toBuffer();
-}
 
 beforeAll(async () => {
   s3 = await startTestS3();
   gate = await startS3Gate(s3);
-  client = new S3Client({
-    endpoint: s3.endpoint,
-    region: "us-east-1",
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-  });
-  await put("in/a.png", await readFile(join(PARITY, "light64_a_in.png")));
-  await put("models/light64.pt", await readFile(join(PARITY, "light64.pt")), "application/octet-stream");
+  bucket = testBucket(s3);
+  await bucket.put("in/a.png", await readFile(join(PARITY, "light64_a_in.png")));
+  await bucket.put(
+    "models/light64.pt",
+    await readFile(join(PARITY, "light64.pt")),
+    "application/octet-stream",
+  );
   // A 3000×2000 photo: decoding and resizing it to 64² is real work.
   const large = await sharp(join(PARITY, "light64_a_in.png"))
     .resize(3000, 2000, { fit: "fill", kernel: "cubic" })
     .jpeg({ quality: 90 })
     .toBuffer();
   await writeFile(LARGE, large);
-  await put("in/large.jpg", large, "image/jpeg");
+  await bucket.put("in/large.jpg", large, "image/jpeg");
 });
 
 afterEach(() => {
@@ -202,20 +178,7 @@ describe("admission", () => {
     expect(health.every((s) => s === 200)).toBe(true);
 
     const cliOut = join(tmpdir(), `ugatit-availability-${process.pid}-cli.png`);
-    await run(process.execPath, [
-      join(ROOT, "gpu-worker/bin/ugatit.js"),
-      "translate",
-      "--checkpoint",
-      join(PARITY, "light64.pt"),
-      "--direction",
-      "A2B",
-      "--size",
-      "64",
-      "--input",
-      LARGE,
-      "--output",
-      cliOut,
-    ]);
+    await translateLight64A2B(LARGE, cliOut);
     expect(InferResponse.parse(await answers[0]?.json()).input).toEqual({
       width: 3000,
       height: 2000,
@@ -228,8 +191,7 @@ describe("admission", () => {
       job("large-alone", { input_key: "in/large.jpg" }),
     );
     expect(InferResponse.parse(await alone.json()).batch_size).toBe(1);
-    const out = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: "out/large-alone.png" }));
-    const served = await rgbOf((await out.Body?.transformToByteArray()) as Uint8Array);
+    const served = await rgbOf(await bucket.get("out/large-alone.png"));
     expect(served.equals(await rgbOf(await readFile(cliOut)))).toBe(true);
     await rm(cliOut, { force: true });
   });

@@ -7,7 +7,7 @@ import { readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { rgbToModelInput, toChannelsFirst } from "@ugatit/contracts/image";
 import { InferResponse, workerOnnxPath } from "@ugatit/contracts/protocol";
 import { ONNX_INPUT, ONNX_OUTPUTS } from "@ugatit/model/onnx";
@@ -15,6 +15,7 @@ import { InferenceSession, Tensor } from "onnxruntime-node";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ROOT } from "../../../test/helpers/processes.ts";
+import { type TestBucket, testBucket } from "../../../test/helpers/s3-bucket.ts";
 import { startTestS3, type TestS3 } from "../../../test/helpers/s3-server.ts";
 import {
   signedFetch,
@@ -24,9 +25,9 @@ import {
   workerEnv,
 } from "../../../test/helpers/worker.ts";
 import { defaultBackendOrder } from "../runtime/backends.ts";
+import { inferJobs, PARITY, problemOf, rgbOf, translateLight64A2B } from "./testing.ts";
 
 const run = promisify(execFile);
-const PARITY = join(ROOT, "test/fixtures/ugatit-parity");
 /** The shipped demo model: the one that names its domains. */
 const DEMO = join(ROOT, "models/demo/emoji-light.safetensors");
 const MODELS = `light@1=${join(PARITY, "light64.pt")},bare@1=${join(ROOT, "test/fixtures/checkpoints/genA2B_bare.pt")}`;
@@ -39,61 +40,37 @@ const SELFIE = join(tmpdir(), `ugatit-worker-${process.pid}-selfie.safetensors`)
 const FACES = join(ROOT, "test/fixtures/faces");
 
 let s3: TestS3;
-let client: S3Client;
+let bucket: TestBucket;
 let worker: WorkerProcess;
 const extraWorkers: WorkerProcess[] = [];
 
-async function put(key: string, body: Uint8Array | string, contentType = "image/png") {
-  await client.send(
-    new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body, ContentType: contentType }),
-  );
-}
-async function get(key: string): Promise<Uint8Array> {
-  const out = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }));
-  return (await out.Body?.transformToByteArray()) as Uint8Array;
-}
 async function exists(key: string): Promise<boolean> {
-  return client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key })).then(
+  return bucket.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key })).then(
     () => true,
     () => false,
   );
 }
-async function rgb(bytes: Uint8Array) {
-  return sharp(bytes).removeAlpha().raw().toBuffer();
-}
-const job = (id: string, extra: Record<string, unknown> = {}) => ({
-  job_id: id,
-  model: "light@1",
-  direction: "A2B",
-  input_key: "in/a.png",
-  output_keys: { image: `out/${id}.png` },
-  ...extra,
-});
-async function problemOf(r: Response) {
-  expect(r.headers.get("content-type")).toBe("application/problem+json");
-  return (await r.json()) as { status: number; title: string; detail?: string; request_id?: string };
-}
+const job = inferJobs("light@1");
 
 beforeAll(async () => {
   s3 = await startTestS3();
-  client = new S3Client({
-    endpoint: s3.endpoint,
-    region: "us-east-1",
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-  });
-  await put("in/a.png", await readFile(join(PARITY, "light64_a_in.png")));
-  await put("in/b.png", await readFile(join(PARITY, "light64_b_in.png")));
-  await put(
+  bucket = testBucket(s3);
+  await bucket.put("in/a.png", await readFile(join(PARITY, "light64_a_in.png")));
+  await bucket.put("in/b.png", await readFile(join(PARITY, "light64_b_in.png")));
+  await bucket.put(
     "in/wide.jpg",
     await sharp(join(PARITY, "light64_a_in.png")).resize(120, 64, { fit: "fill" }).jpeg().toBuffer(),
     "image/jpeg",
   );
-  await put("in/corrupt.png", (await readFile(join(PARITY, "light64_a_in.png"))).subarray(0, 200));
-  await put("in/text.png", "this is not an image");
-  await put("in/portrait.jpg", await readFile(join(FACES, "astronaut.jpg")), "image/jpeg");
-  await put("in/fruits.jpg", await readFile(join(FACES, "fruits.jpg")), "image/jpeg");
-  await put("models/light64.pt", await readFile(join(PARITY, "light64.pt")), "application/octet-stream");
+  await bucket.put("in/corrupt.png", (await readFile(join(PARITY, "light64_a_in.png"))).subarray(0, 200));
+  await bucket.put("in/text.png", "this is not an image");
+  await bucket.put("in/portrait.jpg", await readFile(join(FACES, "astronaut.jpg")), "image/jpeg");
+  await bucket.put("in/fruits.jpg", await readFile(join(FACES, "fruits.jpg")), "image/jpeg");
+  await bucket.put(
+    "models/light64.pt",
+    await readFile(join(PARITY, "light64.pt")),
+    "application/octet-stream",
+  );
   await run(process.execPath, [
     join(ROOT, "gpu-worker/bin/ugatit.js"),
     "convert",
@@ -161,10 +138,10 @@ describe("POST /v1/infer", () => {
         "storage",
         "total",
       ]);
-      const meta = await sharp(await get(`out/fmt.${format}`)).metadata();
+      const meta = await sharp(await bucket.get(`out/fmt.${format}`)).metadata();
       expect([meta.format, meta.width, meta.height]).toEqual([format, 64, 64]);
-      expect(body.outputs.image.bytes).toBe((await get(`out/fmt.${format}`)).length);
-      expect((await sharp(await get(`out/fmt-${format}-heat.png`)).metadata()).width).toBe(64);
+      expect(body.outputs.image.bytes).toBe((await bucket.get(`out/fmt.${format}`)).length);
+      expect((await sharp(await bucket.get(`out/fmt-${format}-heat.png`)).metadata()).width).toBe(64);
     },
   );
 
@@ -180,21 +157,10 @@ describe("POST /v1/infer", () => {
     expect(r.status).toBe(200);
     expect(InferResponse.parse(await r.json()).outputs.heatmap).toBeUndefined();
     const cliOut = join(tmpdir(), `ugatit-cli-${process.pid}.png`);
-    await run(process.execPath, [
-      join(ROOT, "gpu-worker/bin/ugatit.js"),
-      "translate",
-      "--checkpoint",
-      join(PARITY, "light64.pt"),
-      "--direction",
-      "A2B",
-      "--size",
-      "64",
-      "--input",
-      join(PARITY, "light64_a_in.png"),
-      "--output",
-      cliOut,
-    ]);
-    expect((await rgb(await get("out/cli-equal.png"))).equals(await rgb(await readFile(cliOut)))).toBe(true);
+    await translateLight64A2B(join(PARITY, "light64_a_in.png"), cliOut);
+    expect(
+      (await rgbOf(await bucket.get("out/cli-equal.png"))).equals(await rgbOf(await readFile(cliOut))),
+    ).toBe(true);
   });
 
   it("serves an exported .onnx model as the checkpoint it came from", async () => {
@@ -213,8 +179,8 @@ describe("POST /v1/infer", () => {
     expect(exported.cam_logit[1]).toBeCloseTo(-5.336583614349365, 4);
     expect(exported.cam_logit).toEqual(original.cam_logit);
     expect(
-      (await rgb(await get(exported.outputs.image.key))).equals(
-        await rgb(await get(original.outputs.image.key)),
+      (await rgbOf(await bucket.get(exported.outputs.image.key))).equals(
+        await rgbOf(await bucket.get(original.outputs.image.key)),
       ),
     ).toBe(true);
   });
@@ -251,7 +217,7 @@ describe("POST /v1/infer", () => {
     expect(body.framing.mode).toBe("face");
     expect(body.compose).toBe("paste");
     expect([body.outputs.image.width, body.outputs.image.height]).toEqual([512, 512]);
-    const meta = await sharp(await get(body.outputs.image.key)).metadata();
+    const meta = await sharp(await bucket.get(body.outputs.image.key)).metadata();
     expect([meta.width, meta.height]).toEqual([512, 512]);
   });
 
@@ -304,7 +270,7 @@ describe("POST /v1/infer", () => {
     expect(r.status).toBe(422);
     const problem = await problemOf(r);
     expect(problem.title).toBe("No face found");
-    expect((problem as { type?: string }).type).toMatch(/\/no-face$/);
+    expect(problem.type).toMatch(/\/no-face$/);
     expect(await exists("out/no-face.png")).toBe(false);
     const bad = await signedFetch(worker.url, "/v1/infer", job("bad-framing", { framing: "faces" }));
     expect(bad.status).toBe(400);
@@ -329,7 +295,9 @@ describe("POST /v1/infer", () => {
     const batchedB = bodies.find((b, i) => i % 2 === 1 && b.batch_size > 1) ?? (bodies[1] as InferResponse);
     expect(batchedB.cam_logit).toEqual(alone.cam_logit);
     expect(
-      (await rgb(await get(batchedB.outputs.image.key))).equals(await rgb(await get("out/alone-b.png"))),
+      (await rgbOf(await bucket.get(batchedB.outputs.image.key))).equals(
+        await rgbOf(await bucket.get("out/alone-b.png")),
+      ),
     ).toBe(true);
     const metrics = await (await fetch(`${worker.url}/metrics`)).text();
     const over1 = /ugatit_batch_size_bucket\{le="1",model="light@1",direction="A2B"\} (\d+)/.exec(metrics);
@@ -408,7 +376,7 @@ describe("GET /v1/models/{model}/onnx/{direction}", () => {
     const session = await InferenceSession.create(new Uint8Array(await r.arrayBuffer()));
     expect(session.inputNames).toEqual([ONNX_INPUT]);
     expect(session.outputNames).toEqual([...ONNX_OUTPUTS]);
-    const rgbIn = new Uint8Array(await rgb(await readFile(join(PARITY, "light64_a_in.png"))));
+    const rgbIn = new Uint8Array(await rgbOf(await readFile(join(PARITY, "light64_a_in.png"))));
     const input = toChannelsFirst(rgbToModelInput(rgbIn, 64, 64), 1, 64 * 64, 3);
     const out = await session.run({ [ONNX_INPUT]: new Tensor("float32", input, [1, 3, 64, 64]) });
     expect(out.image?.dims).toEqual([1, 3, 64, 64]);

@@ -7,13 +7,14 @@ import { createHash } from "node:crypto";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { ReplayGuard, signatureHeaders, workerOnnxPath } from "@ugatit/contracts/protocol";
 import { loadGenerator } from "@ugatit/model/checkpoints";
 import { exportGeneratorToOnnx } from "@ugatit/model/onnx";
 import pino from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
 import { ROOT } from "../../../../test/helpers/processes.ts";
+import { testBucket } from "../../../../test/helpers/s3-bucket.ts";
 import { startTestS3, type TestS3 } from "../../../../test/helpers/s3-server.ts";
 import { activateBackend } from "../../runtime/backends.ts";
 import { quantizeGenerator } from "../../runtime/onnx/quantize-generator.ts";
@@ -73,12 +74,7 @@ beforeAll(async () => {
     forcePathStyle: true,
   });
   await writeFile(EXPORTED, await exportOf("B2A"));
-  const client = new S3Client({
-    endpoint: s3.endpoint,
-    region: "us-east-1",
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-  });
+  const { client } = testBucket(s3);
   for (const [key, path] of [
     ["models/light64.pt", LIGHT],
     ["models/light64-B2A.onnx", EXPORTED],

@@ -1,5 +1,6 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { readEveryTensor } from "../../../../test/helpers/read-every-tensor.ts";
 import { CheckpointError } from "./errors.ts";
 import { loadGenerator } from "./load.ts";
 import { openWeightFile } from "./open.ts";
@@ -22,16 +23,6 @@ async function file(name: string, bytes: Uint8Array | string): Promise<string> {
   return dir.path(name);
 }
 
-/** Opens a file and reads every tensor: what a loader does, minus the spec check. */
-async function readAll(path: string): Promise<void> {
-  const weights = await openWeightFile(path);
-  try {
-    for (const [name, info] of weights.tensors) if (info.dtype !== "unsupported") await weights.read(name);
-  } finally {
-    await weights.close();
-  }
-}
-
 /** A deterministic byte stream (xorshift), so failures reproduce. */
 function noise(length: number, seed: number): Uint8Array {
   const bytes = new Uint8Array(length);
@@ -50,36 +41,44 @@ describe("not a checkpoint", () => {
     const bytes = noise(4096, 7);
     bytes[0] = 0x13;
     await expectCheckpointError(
-      readAll(await file("noise.bin", bytes)),
+      readEveryTensor(await file("noise.bin", bytes)),
       "not_a_checkpoint",
       "noise.bin",
       /not a checkpoint: starts with 13 [0-9a-f ]+, not a zip archive, a pickle, safetensors or a TensorFlow checkpoint$/,
     );
     bytes[0] = 0x80; // looks like a pickle
-    await expectCheckpointError(readAll(await file("noise.pkl", bytes)), "not_a_checkpoint", "noise.pkl");
+    await expectCheckpointError(
+      readEveryTensor(await file("noise.pkl", bytes)),
+      "not_a_checkpoint",
+      "noise.pkl",
+    );
   });
 
   test("an empty file, a text file, a pickle that is not torch's, a zip that is not torch's", async () => {
     await expectCheckpointError(
-      readAll(await file("empty.pt", "")),
+      readEveryTensor(await file("empty.pt", "")),
       "not_a_checkpoint",
       "empty.pt",
       /the file is empty/,
     );
-    await expectCheckpointError(readAll(await file("notes.txt", "hello\n")), "not_a_checkpoint", "notes.txt");
+    await expectCheckpointError(
+      readEveryTensor(await file("notes.txt", "hello\n")),
+      "not_a_checkpoint",
+      "notes.txt",
+    );
     // pickle.dumps({'a': 1}, protocol=2)
     const pickle = Uint8Array.from([
       0x80, 2, 0x7d, 0x71, 0, 0x58, 1, 0, 0, 0, 0x61, 0x71, 1, 0x4b, 1, 0x73, 0x2e,
     ]);
     await expectCheckpointError(
-      readAll(await file("dict.pkl", pickle)),
+      readEveryTensor(await file("dict.pkl", pickle)),
       "not_a_checkpoint",
       "dict.pkl",
       /a pickle, but without the PyTorch magic number/,
     );
     await writeZip(dir.path("docs.zip"), [["docs/readme.txt", new TextEncoder().encode("hi")]], false);
     await expectCheckpointError(
-      readAll(dir.path("docs.zip")),
+      readEveryTensor(dir.path("docs.zip")),
       "not_a_checkpoint",
       "docs.zip",
       /without <name>\/data\.pkl/,
@@ -87,10 +86,10 @@ describe("not a checkpoint", () => {
   });
 
   test("a missing file and a folder that holds no checkpoint", async () => {
-    await expectCheckpointError(readAll(dir.path("nope.pt")), "unreadable", "nope.pt", /ENOENT/);
+    await expectCheckpointError(readEveryTensor(dir.path("nope.pt")), "unreadable", "nope.pt", /ENOENT/);
     await mkdir(dir.path("folder.pt"));
     await expectCheckpointError(
-      readAll(dir.path("folder.pt")),
+      readEveryTensor(dir.path("folder.pt")),
       "not_a_checkpoint",
       "folder.pt",
       /a folder without a checkpoint file, with no \.index file$/,
@@ -102,7 +101,7 @@ describe("truncated", () => {
   test("a zip checkpoint cut anywhere", async () => {
     for (const cut of [40, 5000, zip.length >> 1, zip.length - 23, zip.length - 1]) {
       await expectCheckpointError(
-        readAll(await file("light64.pt", zip.subarray(0, cut))),
+        readEveryTensor(await file("light64.pt", zip.subarray(0, cut))),
         "truncated",
         "light64.pt",
         new RegExp(`truncated: zip end-of-central-directory record not found \\(file ends at ${cut}\\)`),
@@ -113,7 +112,7 @@ describe("truncated", () => {
   test("a legacy checkpoint cut in its pickles or its storages", async () => {
     for (const cut of [30, 300, 3000, legacy.length >> 1, legacy.length - 1]) {
       await expectCheckpointError(
-        readAll(await file("legacy.pt", legacy.subarray(0, cut))),
+        readEveryTensor(await file("legacy.pt", legacy.subarray(0, cut))),
         "truncated",
         "legacy.pt",
       );
@@ -128,7 +127,7 @@ describe("truncated", () => {
     );
     // Before the magic number is complete the file cannot be told from any other pickle.
     await expectCheckpointError(
-      readAll(await file("legacy.pt", legacy.subarray(0, 8))),
+      readEveryTensor(await file("legacy.pt", legacy.subarray(0, 8))),
       "not_a_checkpoint",
       "legacy.pt",
     );
@@ -137,13 +136,13 @@ describe("truncated", () => {
   test("a safetensors file cut in its header or its data", async () => {
     const bytes = await readFile(`${CHECKPOINTS}external.safetensors`);
     await expectCheckpointError(
-      readAll(await file("cut.safetensors", bytes.subarray(0, 100))),
+      readEveryTensor(await file("cut.safetensors", bytes.subarray(0, 100))),
       "truncated",
       "cut.safetensors",
       /safetensors header needs \d+ bytes at offset 8, file ends at 100/,
     );
     await expectCheckpointError(
-      readAll(await file("cut.safetensors", bytes.subarray(0, bytes.length - 1))),
+      readEveryTensor(await file("cut.safetensors", bytes.subarray(0, bytes.length - 1))),
       "truncated",
       "cut.safetensors",
       /needs \d+ bytes at offset \d+, file ends at/,
@@ -169,7 +168,7 @@ describe("corrupt or unsupported structures", () => {
 
   test("zip entries compressed with a method other than deflate", async () => {
     await expectCheckpointError(
-      readAll(await file("bzip.pt", withMethod(zip, "light64/data.pkl", 12))),
+      readEveryTensor(await file("bzip.pt", withMethod(zip, "light64/data.pkl", 12))),
       "compressed",
       "bzip.pt",
       /compressed: zip entry light64\/data\.pkl uses compression method 12; only stored and deflated entries can be read/,
@@ -194,7 +193,7 @@ describe("corrupt or unsupported structures", () => {
     for (let i = 0; i < 5; i++) end = unpickle(bytes, end, { persistentLoad: () => null }).end;
     new DataView(bytes.buffer).setUint32(end, 12345, true);
     await expectCheckpointError(
-      readAll(await file("bad-count.pt", bytes)),
+      readEveryTensor(await file("bad-count.pt", bytes)),
       "corrupt",
       "bad-count.pt",
       /holds 12345 elements, the pickle says/,
@@ -205,7 +204,7 @@ describe("corrupt or unsupported structures", () => {
     const bytes = Uint8Array.from(await readFile(`${CHECKPOINTS}external.safetensors`));
     bytes[9] = 0x7b; // "{{" opens the header
     await expectCheckpointError(
-      readAll(await file("bad.safetensors", bytes)),
+      readEveryTensor(await file("bad.safetensors", bytes)),
       "corrupt",
       "bad.safetensors",
       /the header is not valid JSON/,
@@ -228,7 +227,7 @@ describe("corrupt or unsupported structures", () => {
         (((a << 8) | b) % structure) + (seed % 2 === 0 ? 0 : Math.max(0, original.length - structure));
       bytes[at] = c ^ (d | 1);
       try {
-        await readAll(await file(`damaged-${name}`, bytes));
+        await readEveryTensor(await file(`damaged-${name}`, bytes));
       } catch (error) {
         if (!(error instanceof CheckpointError))
           throw new Error(`seed ${seed}, byte ${at}: ${String(error)}`);

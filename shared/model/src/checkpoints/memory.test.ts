@@ -1,13 +1,11 @@
-import { execFile } from "node:child_process";
-import { stat, writeFile } from "node:fs/promises";
-import { promisify } from "node:util";
+import { stat } from "node:fs/promises";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { discriminatorParamShapes } from "../architecture/discriminator-spec.ts";
 import { generatorParamShapes } from "../architecture/generator-spec.ts";
-import { scratch } from "./testing.ts";
+import { runMemoryProbe, type Scratch, scratch } from "./testing.ts";
 import { writeTorchCheckpoint } from "./torch-zip-writer.ts";
 
-let dir: Awaited<ReturnType<typeof scratch>>;
+let dir: Scratch;
 beforeAll(async () => {
   dir = await scratch();
 });
@@ -56,20 +54,14 @@ test("loading one generator of a ~540 MB official checkpoint costs about that ge
   );
   generator.clear();
   const fileBytes = (await stat(path)).size;
-  await writeFile(dir.path("probe.mjs"), PROBE);
 
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ["--experimental-strip-types", "--no-warnings", dir.path("probe.mjs"), path],
-    { maxBuffer: 1 << 20 },
-  );
-  const result = JSON.parse(stdout) as {
+  const result = await runMemoryProbe<{
     before: number;
     peak: number;
     config: unknown;
     length: number;
     samples: [number, number][];
-  };
+  }>(dir, PROBE, path);
   expect(result.config).toEqual({ ngf: 32, nBlocks: 4, light: false, imgSize: 256 });
   expect(result.length).toBe(128 * 524_288);
   for (const [i, value] of result.samples) expect(value).toBe(valueAt(i));

@@ -1,9 +1,11 @@
 /** @module Fixture paths and assertions shared by this folder's tests. */
+import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { expect } from "vitest";
 import { CheckpointError, type CheckpointErrorCode } from "./errors.ts";
 
@@ -31,9 +33,28 @@ export function sha256(data: Float32Array): string {
 }
 
 /** A scratch folder for files a test makes; `remove` deletes it. */
-export async function scratch(): Promise<{ path(name: string): string; remove(): Promise<void> }> {
+export interface Scratch {
+  path(name: string): string;
+  remove(): Promise<void>;
+}
+
+export async function scratch(): Promise<Scratch> {
   const dir = await mkdtemp(join(tmpdir(), "weights-test-"));
   return { path: (name) => join(dir, name), remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Runs `source` as a module (probe.mjs in `dir`) in a fresh Node process with `args`, so the peak RSS it
+ * reports is its own; resolves with the JSON it prints.
+ */
+export async function runMemoryProbe<T>(dir: Scratch, source: string, ...args: string[]): Promise<T> {
+  await writeFile(dir.path("probe.mjs"), source);
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ["--experimental-strip-types", "--no-warnings", dir.path("probe.mjs"), ...args],
+    { maxBuffer: 1 << 20 },
+  );
+  return JSON.parse(stdout) as T;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { open, readFile, rm, truncate, writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { readEveryTensor } from "../../../../../test/helpers/read-every-tensor.ts";
 import { ProtoMessage } from "../../onnx/protobuf.ts";
 import { CheckpointError } from "../errors.ts";
 import { loadGenerator } from "../load.ts";
@@ -29,21 +30,11 @@ async function bundle(name: string, options: { blockSize?: number; whole?: boole
   return prefix;
 }
 
-/** Opens a checkpoint and reads every readable tensor: what a loader does, minus the spec check. */
-async function readAll(path: string): Promise<void> {
-  const weights = await openWeightFile(path);
-  try {
-    for (const [name, info] of weights.tensors) if (info.dtype !== "unsupported") await weights.read(name);
-  } finally {
-    await weights.close();
-  }
-}
-
 describe("errors name the file and the tensor, on one line", () => {
   test("a file ending like no TensorFlow table is not a checkpoint", async () => {
     await writeFile(dir.path("noise.index"), new Uint8Array(100).fill(7));
     await expectCheckpointError(
-      readAll(dir.path("noise")),
+      readEveryTensor(dir.path("noise")),
       "not_a_checkpoint",
       "noise.index",
       /no TensorFlow table footer/,
@@ -57,7 +48,7 @@ describe("errors name the file and the tensor, on one line", () => {
     await fh.write(magic, 0, magic.length, 2 ** 30 + 40);
     await fh.close();
     await expectCheckpointError(
-      readAll(path),
+      readEveryTensor(path),
       "corrupt",
       "huge.index",
       /corrupt index: 1073741872 bytes, more than/,
@@ -124,7 +115,7 @@ describe("errors name the file and the tensor, on one line", () => {
     index[at]! ^= 0x01;
     await writeFile(`${prefix}.index`, index);
     await expectCheckpointError(
-      readAll(prefix),
+      readEveryTensor(prefix),
       "checksum_mismatch",
       "flipped-index.index",
       /checksum mismatch: the data block at offset 0 stores CRC-32C 0x[0-9a-f]{8}, its bytes give 0x[0-9a-f]{8}$/,
@@ -193,13 +184,13 @@ describe("errors name the file and the tensor, on one line", () => {
       ]);
     }
     await expectCheckpointError(
-      readAll(dir.path("entry-size")),
+      readEveryTensor(dir.path("entry-size")),
       "corrupt",
       "entry-size.index",
       /corrupt index: x \[3\] float32 should be 12 bytes, the entry says 8$/,
     );
     await expectCheckpointError(
-      readAll(dir.path("entry-shard")),
+      readEveryTensor(dir.path("entry-shard")),
       "corrupt",
       "entry-shard.index",
       /corrupt index: x is in shard 4 of 1$/,
@@ -211,11 +202,21 @@ describe("errors name the file and the tensor, on one line", () => {
     await writeTfBundle(dir.path("v1"), [tensor], {
       header: new ProtoMessage().bytes(1, new Uint8Array(3)).encode(),
     });
-    await expectCheckpointError(readAll(dir.path("v1")), "not_a_checkpoint", "v1.index", /a V1 checkpoint/);
+    await expectCheckpointError(
+      readEveryTensor(dir.path("v1")),
+      "not_a_checkpoint",
+      "v1.index",
+      /a V1 checkpoint/,
+    );
     await writeTfBundle(dir.path("big"), [tensor], {
       header: new ProtoMessage().int(1, 1).int(2, 1).encode(),
     });
-    await expectCheckpointError(readAll(dir.path("big")), "unsupported_dtype", "big.index", /big-endian/);
+    await expectCheckpointError(
+      readEveryTensor(dir.path("big")),
+      "unsupported_dtype",
+      "big.index",
+      /big-endian/,
+    );
   });
 });
 
@@ -246,7 +247,7 @@ describe("damage anywhere fails as a CheckpointError, never as anything else", (
       const damaged = Uint8Array.from(index);
       damaged[at]! ^= 0x5a;
       await writeFile(`${prefix}.index`, damaged);
-      const error = await readAll(prefix).then(
+      const error = await readEveryTensor(prefix).then(
         () => null,
         (e: unknown) => e,
       );
@@ -266,7 +267,7 @@ describe("damage anywhere fails as a CheckpointError, never as anything else", (
     const index = await readFile(`${prefix}.index`);
     for (let length = 0; length < index.length; length += 7) {
       await writeFile(`${prefix}.index`, index.subarray(0, length));
-      await expect(readAll(prefix)).rejects.toBeInstanceOf(CheckpointError);
+      await expect(readEveryTensor(prefix)).rejects.toBeInstanceOf(CheckpointError);
     }
   });
 });

@@ -1,13 +1,11 @@
-import { execFile } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { openWeightFile } from "../open.ts";
-import { scratch, TF_UGATIT } from "../testing.ts";
+import { runMemoryProbe, type Scratch, scratch, TF_UGATIT } from "../testing.ts";
 import { type BundleTensor, writeTfBundle } from "./bundle-writer.ts";
 
-let dir: Awaited<ReturnType<typeof scratch>>;
+let dir: Scratch;
 beforeAll(async () => {
   dir = await scratch();
 });
@@ -65,20 +63,14 @@ test("one generator of a full-size training checkpoint (ch 64, 256², Adam slots
   const folder = dir.path("");
   await writeTfBundle(join(folder, "UGATIT.model-1000000"), tensors);
   await writeFile(join(folder, "checkpoint"), 'model_checkpoint_path: "UGATIT.model-1000000"\n');
-  await writeFile(dir.path("probe.mjs"), PROBE);
 
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ["--experimental-strip-types", "--no-warnings", dir.path("probe.mjs"), folder],
-    { maxBuffer: 1 << 20 },
-  );
-  const result = JSON.parse(stdout) as {
+  const result = await runMemoryProbe<{
     before: number;
     peak: number;
     count: number;
     length: number;
     samples: [number, number][];
-  };
+  }>(dir, PROBE, folder);
   expect(result.count).toBe(92);
   expect(result.length).toBe(1_048_576 * 256);
   for (const [i, value] of result.samples) expect(value).toBe(valueAt(mlpIndex, i));
