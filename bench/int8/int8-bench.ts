@@ -1,11 +1,14 @@
-/** @module The int8 suite: light int8 against float32 ONNX in one run, its error, and the float32 ceiling. */
+/**
+ * @module The int8 suite: light int8 against float32 ONNX in one run (with the worker's session options,
+ * and on one thread), its error on the demo model, and the float32 ceiling.
+ */
 import { readdir, readFile } from "node:fs/promises";
 import { availableParallelism, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { generatorParamShapes, initialWeights } from "@ugatit/model/architecture";
 import { loadGenerator } from "@ugatit/model/checkpoints";
 import { DataType, exportGeneratorToOnnx, OnnxGraph } from "@ugatit/model/onnx";
-import { Tensor } from "onnxruntime-node";
+import { InferenceSession, Tensor } from "onnxruntime-node";
 import { decodeImage } from "../../gpu-worker/src/image/index.ts";
 import { quantizationError } from "../../gpu-worker/src/runtime/onnx/quantization-error.ts";
 import { quantizeGenerator } from "../../gpu-worker/src/runtime/onnx/quantize-generator.ts";
@@ -23,12 +26,23 @@ const CEILING = { channels: 256, side: 64 };
 export interface Int8BenchResult {
   size: number;
   loadAverage: number;
+  /** Seconds quantizeGenerator took for the default model (4 calibration images, GPTQ included). */
+  quantizeSeconds: number;
+  /** Median ms a forward with the worker's session options (one intra-op thread a core). */
   float32Ms: number;
   int8Ms: number;
   int8FloatEncoderMs: number;
+  /** The same on one intra-op thread: no thread is ever waited for, so a loaded machine skews less. */
+  oneThread: { float32Ms: number; int8Ms: number; int8FloatEncoderMs: number };
   generatorGflops: number;
   ceilingGflops: number;
-  demo: { floatEncoder: boolean; psnr: number; camRelative: number }[];
+  demo: {
+    floatEncoder: boolean;
+    psnr: number;
+    camRelative: number;
+    gapRelative: number;
+    gmpRelative: number;
+  }[];
 }
 
 async function heldOut(): Promise<RgbImage[]> {
@@ -38,11 +52,27 @@ async function heldOut(): Promise<RgbImage[]> {
 
 /**
  * Median ms of one forward of a [1, 3, size, size] input for each model, their runs taken in turn until
- * `budgetMs` per model is spent: a load that comes and goes slows each model alike.
+ * `budgetMs` per model is spent: a load that comes and goes slows each model alike. `oneThread`: one
+ * intra-op thread instead of the worker's options.
  */
-async function forwardMs(models: Uint8Array[], size: number, budgetMs: number): Promise<number[]> {
+async function forwardMs(
+  models: Uint8Array[],
+  size: number,
+  budgetMs: number,
+  oneThread = false,
+): Promise<number[]> {
   const sessions = [];
-  for (const model of models) sessions.push((await createSession(model)).session);
+  for (const model of models)
+    sessions.push(
+      oneThread
+        ? await InferenceSession.create(model, {
+            intraOpNumThreads: 1,
+            interOpNumThreads: 1,
+            executionMode: "sequential",
+            graphOptimizationLevel: "all",
+          })
+        : (await createSession(model)).session,
+    );
   const data = Float32Array.from({ length: 3 * size * size }, () => Math.random() * 2 - 1);
   const input = new Tensor("float32", data, [1, 3, size, size]);
   const times: number[][] = sessions.map(() => []);
@@ -113,19 +143,22 @@ export async function benchInt8(size: number, budgetMs: number): Promise<Int8Ben
   const quantized = (floatEncoder: boolean) =>
     quantizeGenerator(config, weights, { direction: "A2B", images: images.slice(0, 4), size, floatEncoder });
   const float32 = exportGeneratorToOnnx(config, weights, { direction: "A2B" });
-  const [int8, int8FloatEncoder] = [await quantized(false), await quantized(true)];
+  const start = performance.now();
+  const int8 = await quantized(false);
+  const quantizeSeconds = (performance.now() - start) / 1000;
+  const int8FloatEncoder = await quantized(true);
   const ceiling = await ceilingGflops(budgetMs);
-  const [float32Ms, int8Ms, int8FloatEncoderMs] = await forwardMs(
-    [float32, int8, int8FloatEncoder],
-    size,
-    budgetMs,
-  );
+  const models = [float32, int8, int8FloatEncoder];
+  const [float32Ms, int8Ms, int8FloatEncoderMs] = await forwardMs(models, size, budgetMs);
+  const [one32, one8, oneEncoder] = await forwardMs(models, size, budgetMs, true);
   return {
     size,
     loadAverage,
+    quantizeSeconds,
     float32Ms: float32Ms!,
     int8Ms: int8Ms!,
     int8FloatEncoderMs: int8FloatEncoderMs!,
+    oneThread: { float32Ms: one32!, int8Ms: one8!, int8FloatEncoderMs: oneEncoder! },
     generatorGflops: gflopPerImage({ model: "light", backend: "onnx", size, batch: 1 }) / (float32Ms! / 1000),
     ceilingGflops: ceiling,
     demo: await demoError(images),
@@ -133,20 +166,24 @@ export async function benchInt8(size: number, budgetMs: number): Promise<Int8Ben
 }
 
 export function int8Section(r: Int8BenchResult): string {
-  const ratio = (ms: number) => `${(ms / r.float32Ms).toFixed(2)}×`;
+  const ratio = (ms: number, of: number) => `${(ms / of).toFixed(2)}×`;
+  const row = (label: string, ms: number, one: number) =>
+    `| ${label} | ${ms.toFixed(0)} | ${ratio(ms, r.float32Ms)} | ${one.toFixed(0)} | ${ratio(one, r.oneThread.float32Ms)} |`;
+  const percent = (v: number) => `${(100 * v).toFixed(1)} %`;
   return [
-    `int8 against float32 (ONNX Runtime CPU, light ngf 64, ${r.size}², batch 1, same run)`,
+    `int8 against float32 (ONNX Runtime CPU, light ngf 64, ${r.size}², batch 1, same run; the worker's session options, then one intra-op thread)`,
     [
-      "| model | ms/img | against float32 |",
-      "|---|---|---|",
-      `| float32 | ${r.float32Ms.toFixed(0)} | 1.00× |`,
-      `| int8 (default) | ${r.int8Ms.toFixed(0)} | ${ratio(r.int8Ms)} |`,
-      `| int8, encoder in float32 | ${r.int8FloatEncoderMs.toFixed(0)} | ${ratio(r.int8FloatEncoderMs)} |`,
+      "| model | ms/img | against float32 | 1 thread: ms/img | against float32 |",
+      "|---|---|---|---|---|",
+      row("float32", r.float32Ms, r.oneThread.float32Ms),
+      row("int8 (default)", r.int8Ms, r.oneThread.int8Ms),
+      row("int8, `--float-encoder`", r.int8FloatEncoderMs, r.oneThread.int8FloatEncoderMs),
     ].join("\n"),
+    `Quantising the default model (4 calibration images at ${r.size}², GPTQ included) took ${r.quantizeSeconds.toFixed(0)} s.`,
     `Demo model (${DEMO_SIZE}², 16 held-out images, calibrated on the other 16): ${r.demo
       .map(
         (d) =>
-          `${d.floatEncoder ? "encoder in float32" : "default"} ${d.psnr.toFixed(1)} dB, CAM logits within ${(100 * d.camRelative).toFixed(1)} %`,
+          `${d.floatEncoder ? "`--float-encoder`" : "default"} ${d.psnr.toFixed(1)} dB, CAM logits within ${percent(d.camRelative)} (GAP ${percent(d.gapRelative)}, GMP ${percent(d.gmpRelative)})`,
       )
       .join("; ")}.`,
     `float32 ceiling: one 3×3 ${CEILING.channels}-channel convolution at ${CEILING.side}² runs at ${r.ceilingGflops.toFixed(0)} GFLOP/s; the whole generator at ${r.generatorGflops.toFixed(0)} GFLOP/s, ${((100 * r.generatorGflops) / r.ceilingGflops).toFixed(0)} % of it.`,
