@@ -23,17 +23,21 @@ const DEMO_SIZE = 96;
 /** The ceiling: the generator's main layer, one 3×3 256 → 256 convolution at 64². */
 const CEILING = { channels: 256, side: 64 };
 
+/** Median ms a forward of each model, the three in turn, in one way of running them. */
+export interface Int8Timing {
+  threads: Threads;
+  float32Ms: number;
+  int8Ms: number;
+  int8FloatEncoderMs: number;
+}
+
 export interface Int8BenchResult {
   size: number;
   loadAverage: number;
   /** Seconds quantizeGenerator took for the default model (4 calibration images, GPTQ included). */
   quantizeSeconds: number;
-  /** Median ms a forward with the worker's session options (one intra-op thread a core). */
-  float32Ms: number;
-  int8Ms: number;
-  int8FloatEncoderMs: number;
-  /** The same on one intra-op thread: no thread is ever waited for, so a loaded machine skews less. */
-  oneThread: { float32Ms: number; int8Ms: number; int8FloatEncoderMs: number };
+  /** The worker's session options first (one intra-op thread a core, spinning), then the others. */
+  timings: Int8Timing[];
   generatorGflops: number;
   ceilingGflops: number;
   demo: {
@@ -50,29 +54,34 @@ async function heldOut(): Promise<RgbImage[]> {
   return Promise.all(names.map(async (n) => decodeImage(await readFile(join(HELD_OUT, n)))));
 }
 
+/** How the forwards run: the worker's session options, the same without spinning threads, or one thread. */
+type Threads = "worker" | "no spinning" | "one thread";
+
+async function sessionFor(model: Uint8Array, threads: Threads): Promise<InferenceSession> {
+  if (threads === "worker") return (await createSession(model)).session;
+  return InferenceSession.create(model, {
+    intraOpNumThreads: threads === "one thread" ? 1 : availableParallelism(),
+    interOpNumThreads: 1,
+    executionMode: "sequential",
+    graphOptimizationLevel: "all",
+    // ONNX Runtime's threads spin between parallel loops; on a machine other processes load, the one
+    // spinning holds a core the other needs (session config entry session.intra_op.allow_spinning)
+    ...(threads === "no spinning" ? { extra: { session: { intra_op: { allow_spinning: "0" } } } } : {}),
+  });
+}
+
 /**
  * Median ms of one forward of a [1, 3, size, size] input for each model, their runs taken in turn until
- * `budgetMs` per model is spent: a load that comes and goes slows each model alike. `oneThread`: one
- * intra-op thread instead of the worker's options.
+ * `budgetMs` per model is spent: a load that comes and goes slows each model alike.
  */
 async function forwardMs(
   models: Uint8Array[],
   size: number,
   budgetMs: number,
-  oneThread = false,
+  threads: Threads,
 ): Promise<number[]> {
   const sessions = [];
-  for (const model of models)
-    sessions.push(
-      oneThread
-        ? await InferenceSession.create(model, {
-            intraOpNumThreads: 1,
-            interOpNumThreads: 1,
-            executionMode: "sequential",
-            graphOptimizationLevel: "all",
-          })
-        : (await createSession(model)).session,
-    );
+  for (const model of models) sessions.push(await sessionFor(model, threads));
   const data = Float32Array.from({ length: 3 * size * size }, () => Math.random() * 2 - 1);
   const input = new Tensor("float32", data, [1, 3, size, size]);
   const times: number[][] = sessions.map(() => []);
@@ -148,36 +157,46 @@ export async function benchInt8(size: number, budgetMs: number): Promise<Int8Ben
   const quantizeSeconds = (performance.now() - start) / 1000;
   const int8FloatEncoder = await quantized(true);
   const ceiling = await ceilingGflops(budgetMs);
-  const models = [float32, int8, int8FloatEncoder];
-  const [float32Ms, int8Ms, int8FloatEncoderMs] = await forwardMs(models, size, budgetMs);
-  const [one32, one8, oneEncoder] = await forwardMs(models, size, budgetMs, true);
+  const timings: Int8Timing[] = [];
+  for (const threads of ["worker", "no spinning", "one thread"] as const) {
+    const [float32Ms, int8Ms, int8FloatEncoderMs] = await forwardMs(
+      [float32, int8, int8FloatEncoder],
+      size,
+      budgetMs,
+      threads,
+    );
+    timings.push({
+      threads,
+      float32Ms: float32Ms!,
+      int8Ms: int8Ms!,
+      int8FloatEncoderMs: int8FloatEncoderMs!,
+    });
+  }
   return {
     size,
     loadAverage,
     quantizeSeconds,
-    float32Ms: float32Ms!,
-    int8Ms: int8Ms!,
-    int8FloatEncoderMs: int8FloatEncoderMs!,
-    oneThread: { float32Ms: one32!, int8Ms: one8!, int8FloatEncoderMs: oneEncoder! },
-    generatorGflops: gflopPerImage({ model: "light", backend: "onnx", size, batch: 1 }) / (float32Ms! / 1000),
+    timings,
+    generatorGflops:
+      gflopPerImage({ model: "light", backend: "onnx", size, batch: 1 }) / (timings[0]!.float32Ms / 1000),
     ceilingGflops: ceiling,
     demo: await demoError(images),
   };
 }
 
 export function int8Section(r: Int8BenchResult): string {
-  const ratio = (ms: number, of: number) => `${(ms / of).toFixed(2)}×`;
-  const row = (label: string, ms: number, one: number) =>
-    `| ${label} | ${ms.toFixed(0)} | ${ratio(ms, r.float32Ms)} | ${one.toFixed(0)} | ${ratio(one, r.oneThread.float32Ms)} |`;
+  const cell = (ms: number, t: Int8Timing) => `${ms.toFixed(0)} (${(ms / t.float32Ms).toFixed(2)}×)`;
+  const row = (label: string, pick: (t: Int8Timing) => number) =>
+    `| ${label} | ${r.timings.map((t) => cell(pick(t), t)).join(" | ")} |`;
   const percent = (v: number) => `${(100 * v).toFixed(1)} %`;
   return [
-    `int8 against float32 (ONNX Runtime CPU, light ngf 64, ${r.size}², batch 1, same run; the worker's session options, then one intra-op thread)`,
+    `int8 against float32 (ONNX Runtime CPU, light ngf 64, ${r.size}², batch 1): ms an image (against float32), the three models in turn, one run each way`,
     [
-      "| model | ms/img | against float32 | 1 thread: ms/img | against float32 |",
-      "|---|---|---|---|---|",
-      row("float32", r.float32Ms, r.oneThread.float32Ms),
-      row("int8 (default)", r.int8Ms, r.oneThread.int8Ms),
-      row("int8, `--float-encoder`", r.int8FloatEncoderMs, r.oneThread.int8FloatEncoderMs),
+      `| model | ${r.timings.map((t) => (t.threads === "worker" ? "worker's session options" : t.threads)).join(" | ")} |`,
+      `|---|${r.timings.map(() => "---|").join("")}`,
+      row("float32", (t) => t.float32Ms),
+      row("int8 (default)", (t) => t.int8Ms),
+      row("int8, `--float-encoder`", (t) => t.int8FloatEncoderMs),
     ].join("\n"),
     `Quantising the default model (4 calibration images at ${r.size}², GPTQ included) took ${r.quantizeSeconds.toFixed(0)} s.`,
     `Demo model (${DEMO_SIZE}², 16 held-out images, calibrated on the other 16): ${r.demo

@@ -74,13 +74,13 @@ describe("int8 export", () => {
   it("meets the issue's targets by default: 30 dB and the CAM logits within 2 % of float32's", async () => {
     const { bytes, session } = await quantized(false);
     const ops = operators(bytes);
-    // int8: 2 down-sampling, 8 encoder, conv1x1, 8 decoder and 2 up-sampling convolutions, each input
-    // rounded once; second input parts: the down-sampling, every block's first, the first block's second;
-    // second filter parts: the down-sampling. float32: the stem and the head
-    expect(ops.get("DynamicQuantizeLinear")).toBe(21);
-    expect(ops.get("QuantizeLinear")).toBe(2 + 4 + 1);
-    expect(ops.get("MatMulInteger")).toBe(21 + 7 + 2);
-    expect(ops.get("Conv")).toBe(2);
+    // int8: 8 encoder, conv1x1, 8 decoder and 2 up-sampling convolutions, each input rounded once; a
+    // second input part for every encoder block's first and the first block's second. float32: the
+    // stem, the two down-sampling convolutions and the head
+    expect(ops.get("DynamicQuantizeLinear")).toBe(19);
+    expect(ops.get("QuantizeLinear")).toBe(4 + 1);
+    expect(ops.get("MatMulInteger")).toBe(19 + 5);
+    expect(ops.get("Conv")).toBe(4);
     const info = await readOnnxModelInfo(
       { size: bytes.length, readInto: async (t, at) => t.set(bytes.subarray(at, at + t.length)) },
       "demo.onnx",
@@ -90,8 +90,10 @@ describe("int8 export", () => {
     expect(psnr).toBeGreaterThanOrEqual(30);
     expect(camRelative).toBeLessThanOrEqual(0.02);
     expect(camRelative).toBe(Math.max(gapRelative, gmpRelative));
-    // the down-sampling convolutions keep ~16 bits: the mean over positions (the GAP logit) barely moves
-    expect(gapRelative).toBeLessThan(0.001);
+    // the residual blocks add zero-mean norms to the float32 down-sampling's output: the mean over
+    // positions (the GAP logit) moves only by float32 rounding; the max (the GMP logit) is what moves
+    expect(gapRelative).toBeLessThan(1e-4);
+    expect(gmpRelative).toBeGreaterThan(gapRelative);
     await session.release();
   });
 

@@ -10,7 +10,6 @@
  * the next gather reads them in place, and only the float32 head gets a channels-first image.
  */
 import type { ConvOptions, TensorOps, Variance } from "../architecture/ops.ts";
-import { roundToNearest } from "./gptq.ts";
 import type { OnnxGraph, Value } from "./graph-builder.ts";
 import { onnxOps } from "./onnx-ops.ts";
 import { DataType } from "./onnx-proto.ts";
@@ -61,7 +60,6 @@ export function int8Ops(
   const op = g.op.bind(g);
   const keepFloat = new Set(mode.float);
   const wideInputs = new Set(mode.wideInputs);
-  const wideFilters = new Set(mode.wideFilters);
   const gptqFilters = new Set(mode.gptq);
   const calibrate = "calibrate" in mode;
   const sampleStride = "calibrate" in mode ? (mode.stride ?? 1) : 1;
@@ -109,17 +107,23 @@ export function int8Ops(
     const planes = op("Reshape", [t, op("Concat", [i64([0, 4 * r.channels]), h, w], { axis: 0 })]);
     return op("DepthToSpace", [planes], { blocksize: 2, mode: "CRD" });
   };
+  const grids = new Map<Value, Grid>();
+  /** The grid of a channels-first value (one object per value: layouts compare grids by identity). */
+  const gridOf = (x: Value): Grid => {
+    let grid = grids.get(x);
+    if (!grid) {
+      grid = { h: dimOf(x, 2), w: dimOf(x, 3) };
+      grids.set(x, grid);
+    }
+    return grid;
+  };
   const transposed = new Map<Value, Value>();
   /** A channels-first value as channels-last (float32: one Transpose, shared by its readers). */
   const toRows = (x: Value, channels: number): Value => {
     if (rows.has(x)) return x;
     let y = transposed.get(x);
     if (!y) {
-      y = tag(op("Transpose", [x], { perm: [0, 2, 3, 1] }), {
-        phases: false,
-        grid: { h: dimOf(x, 2), w: dimOf(x, 3) },
-        channels,
-      });
+      y = tag(op("Transpose", [x], { perm: [0, 2, 3, 1] }), { phases: false, grid: gridOf(x), channels });
       transposed.set(x, y);
     }
     return y;
@@ -208,32 +212,30 @@ export function int8Ops(
   };
 
   /**
-   * x rounded to uint8 with its own range, channels-last: the values, their scale and zero point, and
-   * for a wide input the second part. A channels-first x is rounded first and transposed as uint8 (4×
-   * less to move), unless it is channels-last already for another reader. While calibrating: x itself.
+   * x channels-last (a channels-first x transposed once, for its other readers too) and rounded to uint8
+   * with its own range: the values, their scale and zero point, and for a wide input a second part.
+   * While calibrating: x itself.
    */
   const quantized = (input: Value, channels: number, key: string) => {
-    const known = rows.get(input) ?? rows.get(transposed.get(input) ?? "");
-    const x = known || calibrate ? toRows(input, channels) : input;
-    const r = rows.get(x) ?? { phases: false, grid: { h: dimOf(x, 2), w: dimOf(x, 3) }, channels };
+    const x = toRows(input, channels);
+    const r = rowsOf(x);
     if (calibrate) return { r, parts: [{ q: x, scale: "", zero: "" }] };
-    const nhwc = (v: Value) => (rows.has(x) ? v : op("Transpose", [v], { perm: [0, 2, 3, 1] }));
     const [q, scale, zero] = g.opOutputs("DynamicQuantizeLinear", [x], 3) as [Value, Value, Value];
-    const parts = [{ q: nhwc(q), scale, zero }];
+    const parts = [{ q, scale, zero }];
     if (wideInputs.has(key)) {
       // what the first rounding left (at most half its step), rounded 254× finer around 0
       const fine = op("Div", [scale, g.floats([254], [])]);
       const middle = g.initializer(`${key}:rest:zero`, DataType.UINT8, [], Uint8Array.of(128));
       const left = op("Sub", [x, op("DequantizeLinear", [q, scale, zero])]);
-      parts.push({ q: nhwc(op("QuantizeLinear", [left, fine, middle])), scale: fine, zero: middle });
+      parts.push({ q: op("QuantizeLinear", [left, fine, middle]), scale: fine, zero: middle });
     }
     return { r, parts };
   };
 
   /**
    * The int8 product of the gathered input parts [..., K] and the filter [K, out] (or one per up-sampling
-   * phase, [4, 1, K, out]) in float32: Σ over input and filter parts, but the two second parts' (about
-   * 2⁻¹⁶ of the whole). In calibration: a float32 MatMul, and for GPTQ the moments of the rows as taps.
+   * phase, [4, 1, K, out]) in float32, summed over the parts. In calibration: a float32 MatMul, and for
+   * GPTQ the moments of the rows as taps.
    */
   const product = (
     key: string,
@@ -262,40 +264,24 @@ export function int8Ops(
       return op("MatMul", [a, g.initializer(`${key}:float`, DataType.FLOAT, shape, bytes(data))]);
     }
     const moments = "moments" in mode && !phased ? mode.moments.get(key) : undefined;
-    const rounded = columns.map((w) => roundFilter(w, out, moments));
-    const filters = [rounded];
-    if (wideFilters.has(key))
-      filters.push(
-        rounded.map(({ q, scales }, p) =>
-          roundToNearest(
-            columns[p]!.map((v, i) => v - q[i]! * scales[Math.floor(i / k)]!),
-            out,
-          ),
-        ),
-      );
-    const initializers = filters.map((parts, f) => {
-      const q = new Int8Array(columns.length * k * out);
-      const scales = new Float32Array(columns.length * out);
-      parts.forEach((part, p) => {
-        for (let o = 0; o < out; o++) {
-          scales[p * out + o] = part.scales[o]!;
-          for (let i = 0; i < k; i++) q[p * k * out + i * out + o] = part.q[o * k + i]!;
-        }
-      });
-      const name = `${key}:int8${f ? ":rest" : ""}`;
-      return {
-        w: g.initializer(name, DataType.INT8, shape, new Uint8Array(q.buffer)),
-        s: g.initializer(`${name}:scales`, DataType.FLOAT, scaleShape, bytes(scales)),
-      };
+    const q = new Int8Array(columns.length * k * out);
+    const scales = new Float32Array(columns.length * out);
+    columns.forEach((w, p) => {
+      const rounded = roundFilter(w, out, moments);
+      for (let o = 0; o < out; o++) {
+        scales[p * out + o] = rounded.scales[o]!;
+        for (let i = 0; i < k; i++) q[p * k * out + i * out + o] = rounded.q[o * k + i]!;
+      }
     });
+    const filter = g.initializer(`${key}:int8`, DataType.INT8, shape, new Uint8Array(q.buffer));
+    const filterScales = g.initializer(`${key}:scales`, DataType.FLOAT, scaleShape, bytes(scales));
     // MatMulInteger → Cast → Mul by the two scales' product: ONNX Runtime's MatMulIntegerToFloat
-    const part = (input: (typeof inputs)[number], f: (typeof initializers)[number]) =>
+    const products = inputs.map((input) =>
       op("Mul", [
-        op("Cast", [op("MatMulInteger", [input.a, f.w, input.zero])], { to: DataType.FLOAT }),
-        op("Mul", [input.scale, f.s]),
-      ]);
-    const products = inputs.map((input) => part(input, initializers[0]!));
-    if (initializers[1]) products.push(part(inputs[0]!, initializers[1]));
+        op("Cast", [op("MatMulInteger", [input.a, filter, input.zero])], { to: DataType.FLOAT }),
+        op("Mul", [input.scale, filterScales]),
+      ]),
+    );
     return products.reduce((sum, y) => op("Add", [sum, y]));
   };
 

@@ -3,8 +3,8 @@
  * graph): activations rounded to uint8 with the range of the tensor being convolved (DynamicQuantizeLinear,
  * when the model runs), filters int8 with one scale per output channel, the products summed in int32
  * and scaled to float32. The plan below says which convolutions stay float32, which round their input
- * or filter in two int8 parts (about 16 bits, one more int8 product each), and which filters GPTQ
- * rounds on calibration data (the others to nearest). Figures: docs/MODEL.md, "int8 quantisation".
+ * in two uint8 parts (about 16 bits, one more int8 product each), and which filters GPTQ rounds on
+ * calibration data (the others to nearest). Figures: docs/MODEL.md, "int8 quantisation".
  */
 import type { GeneratorConfig } from "../architecture/config.ts";
 import { gptq, type RoundedFilter, roundToNearest } from "./gptq.ts";
@@ -15,8 +15,6 @@ export interface Int8Plan {
   float: readonly string[];
   /** int8, their input rounded in two uint8 parts: the second what the first left, with its own range. */
   wideInputs: readonly string[];
-  /** int8, their filter in two int8 parts (the second what the first left, with its own scales). */
-  wideFilters: readonly string[];
   /** Rounded by GPTQ with their inputs' moments (measured in calibration); the others to nearest. */
   gptq: readonly string[];
 }
@@ -44,30 +42,26 @@ export type QuantizeMode = (
  * output directly, through a global max that picks single positions, so the encoder keeps about 16-bit
  * precision where one uint8 rounding moves them most:
  * - float32: the stem (7×7 on the 3-channel image: gathering 147 values a position for int8 costs more
- *   than the convolution saves) and the head (3 output channels: most of an int8 product's columns
- *   wasted);
- * - input in two parts: both down-sampling convolutions, every encoder block's first convolution (it
- *   reads the residual stream, whose range is wide) and the first block's second;
- * - filter in two parts: both down-sampling convolutions (everything after them reads their output);
+ *   than the convolution saves), the two down-sampling convolutions (everything after them reads their
+ *   output: in int8 they need their input and filter in two parts each, slower than float32) and the
+ *   head (3 output channels: most of an int8 product's columns wasted);
+ * - input in two parts: every encoder block's first convolution (it reads the residual stream, whose
+ *   range is wide) and the first block's second;
  * - GPTQ: the encoder's convolutions.
  * The decoder and the up-sampling convolutions, which only the image reads, are plain int8 (input
- * uint8, filter int8 rounded to nearest). `keepEncoder` keeps the down-sampling and encoder
- * convolutions in float32 instead: CAM logits exact, less of the speed-up.
+ * uint8, filter int8 rounded to nearest). `keepEncoder` keeps the encoder's convolutions in float32
+ * too: CAM logits exact, less of the speed-up.
  */
 export function int8Plan(config: GeneratorConfig, keepEncoder = false): Int8Plan {
   const blocks = Array.from({ length: config.nBlocks }, (_, i) => `DownBlock.${12 + i}.conv_block`);
-  const first = blocks.map((b) => `${b}.1.weight`);
   const encoder = blocks.flatMap((b) => [`${b}.1.weight`, `${b}.5.weight`]);
-  const down = ["DownBlock.5.weight", "DownBlock.9.weight"];
-  const ends = ["DownBlock.1.weight", "UpBlock2.11.weight"];
-  if (keepEncoder)
-    return { float: [...ends, ...down, ...encoder], wideInputs: [], wideFilters: [], gptq: [] };
-  return {
-    float: ends,
-    wideInputs: [...down, ...first, ...blocks.slice(0, 1).map((b) => `${b}.5.weight`)],
-    wideFilters: down,
-    gptq: encoder,
-  };
+  const float = ["DownBlock.1.weight", "DownBlock.5.weight", "DownBlock.9.weight", "UpBlock2.11.weight"];
+  if (keepEncoder) return { float: [...float, ...encoder], wideInputs: [], gptq: [] };
+  const wideInputs = [
+    ...blocks.map((b) => `${b}.1.weight`),
+    ...blocks.slice(0, 1).map((b) => `${b}.5.weight`),
+  ];
+  return { float, wideInputs, gptq: encoder };
 }
 
 /**
