@@ -220,6 +220,15 @@ export function int8Ops(
     const x = toRows(input, channels);
     const r = rowsOf(x);
     if (calibrate) return { r, parts: [{ q: x, scale: "", zero: "" }] };
+    const rectifiedFrom = rectified.get(x);
+    if (rectifiedFrom !== undefined && !wideInputs.has(key)) {
+      // ReLU's output: its range is [0, max], and rounding z to uint8 with zero point 0 clamps the
+      // negatives itself, so the ReLU is left out (nothing else reads it: pruned) and one pass saved
+      const peak = op("Max", [op("ReduceMax", [rectifiedFrom], { keepdims: 0 }), g.floats([1e-30], [])]);
+      const scale = op("Div", [peak, g.floats([255], [])]);
+      const zero = g.initializer(`${key}:zero`, DataType.UINT8, [], Uint8Array.of(0));
+      return { r, parts: [{ q: op("QuantizeLinear", [rectifiedFrom, scale, zero]), scale, zero }] };
+    }
     const [q, scale, zero] = g.opOutputs("DynamicQuantizeLinear", [x], 3) as [Value, Value, Value];
     const parts = [{ q, scale, zero }];
     if (wideInputs.has(key)) {
@@ -381,6 +390,30 @@ export function int8Ops(
     return affine(x, r, scale, op("Sub", [beta, op("Mul", [centre, gamma])]));
   };
 
+  /** Channels scaled by a per-channel weight, and concatenations of such scalings of one value. */
+  const scaled = new Map<Value, { source: Value; weight: Value }>();
+  const concatenated = new Map<Value, { source: Value; weights: Value[] }>();
+  /**
+   * A 1×1 convolution of [x · w₁, x · w₂, …] (CAM's conv1x1) as one of x, the constant weights folded
+   * into the filter: half the input to round and to multiply, and no scaled copies.
+   */
+  const foldScaledConcat = (x: Value, data: Float32Array, dims: number[], options: ConvOptions<Value>) => {
+    const group = concatenated.get(x);
+    const [out, inputs, k] = dims as [number, number, number];
+    if (!group || k !== 1 || (options.pad ?? 0) !== 0 || (options.stride ?? 1) !== 1) return undefined;
+    const weights = group.weights.map((w) => filterData(w));
+    const channels = rowsOf(group.source).channels;
+    if (weights.some((w) => w?.length !== channels) || channels * weights.length !== inputs) return undefined;
+    const folded = new Float32Array(out * channels);
+    for (let o = 0; o < out; o++)
+      weights.forEach((w, i) => {
+        for (let c = 0; c < channels; c++)
+          folded[o * channels + c]! += data[o * inputs + i * channels + c]! * w![c]!;
+      });
+    return { x: group.source, data: folded, dims: [out, channels, 1, 1] };
+  };
+  /** ReLU outputs (channels-last), by the value rectified. */
+  const rectified = new Map<Value, Value>();
   /** Elementwise on channels-last values (both the same layout) or channels-first ones. */
   const elementwise = (type: string, xs: Value[], attributes?: Parameters<typeof op>[2]) => {
     const layouts = xs.map((x) => rows.get(x));
@@ -394,7 +427,9 @@ export function int8Ops(
       return l && l.phases === r.phases && l.grid === r.grid;
     });
     if (!same) return op(type, xs.map(toNchw), attributes);
-    return tag(op(type, inputs, attributes), r);
+    const y = tag(op(type, inputs, attributes), r);
+    if (type === "Relu") rectified.set(y, inputs[0]!);
+    return y;
   };
 
   const ops: TensorOps<Value> = {
@@ -414,7 +449,10 @@ export function int8Ops(
         const input = source !== undefined ? base.upsampleNearest2x(toNchw(source)) : toNchw(x);
         return base.conv(input, filter, options);
       }
-      const y = int8Conv(x, filter, data, dims, options);
+      const folded = foldScaledConcat(x, data, dims, options);
+      const y = folded
+        ? int8Conv(folded.x, filter, folded.data, folded.dims, options)
+        : int8Conv(x, filter, data, dims, options);
       const activation = options.activation ?? "linear";
       if (activation === "linear") return y;
       return activation === "relu"
@@ -476,7 +514,9 @@ export function int8Ops(
     scaleChannels(x, weight) {
       const r = rows.get(x);
       if (!r) return base.scaleChannels(x, weight);
-      return tag(op("Mul", [x, op("Reshape", [weight, i64([-1])])]), r);
+      const y = tag(op("Mul", [x, op("Reshape", [weight, i64([-1])])]), r);
+      scaled.set(y, { source: x, weight });
+      return y;
     },
     concatChannels(xs) {
       const layouts = xs.map((x) => rows.get(x));
@@ -484,7 +524,11 @@ export function int8Ops(
       if (!r || !layouts.every((l) => l && l.phases === r.phases && l.grid === r.grid))
         return base.concatChannels(xs.map(toNchw));
       const channels = layouts.reduce((n, l) => n + l!.channels, 0);
-      return tag(op("Concat", xs, { axis: -1 }), { ...r, channels });
+      const y = tag(op("Concat", xs, { axis: -1 }), { ...r, channels });
+      const parts = xs.map((x) => scaled.get(x));
+      if (parts.every((p) => p && p.source === parts[0]!.source))
+        concatenated.set(y, { source: parts[0]!.source, weights: parts.map((p) => p!.weight) });
+      return y;
     },
     sumChannels(x) {
       if (!rows.has(x)) return base.sumChannels(x);
