@@ -64,8 +64,8 @@ export function onnxOps(g: OnnxGraph, options: OnnxOpsOptions = {}): TensorOps<V
    */
   const mixedNorm = (x: Value, rho: Value, gamma: Value, beta: Value, variance: Variance) => {
     const n = count(x, 2); // H·W
-    // Reduced over a [B, C, H·W] view: ONNX Runtime's layout passes (int8 convolutions run channels-last)
-    // cannot carry a Transpose through the Reshape, so the reductions stay over contiguous rows.
+    // Reduced over a [B, C, H·W] view: ONNX Runtime's layout passes cannot carry a Transpose through the
+    // Reshape, so the reductions stay over contiguous rows (ONNX Runtime reduces strided axes slowly).
     const rows = op("Reshape", [x, g.int64s([0, 0, -1])]);
     const rowMean = op("ReduceMean", [rows], { axes: [2], keepdims: 1 }); // [B, C, 1]
     const toNchw = (t: Value) => op("Unsqueeze", [t, g.int64s([3])]);
