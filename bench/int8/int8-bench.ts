@@ -1,11 +1,14 @@
-/** @module The int8 suite: light int8 against float32 ONNX in one run, its error, and the float32 ceiling. */
+/**
+ * @module The int8 suite: light int8 against float32 ONNX in one run (with the worker's session options,
+ * and on one thread), its error on the demo model, and the float32 ceiling.
+ */
 import { readdir, readFile } from "node:fs/promises";
 import { availableParallelism, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { generatorParamShapes, initialWeights } from "@ugatit/model/architecture";
 import { loadGenerator } from "@ugatit/model/checkpoints";
 import { DataType, exportGeneratorToOnnx, OnnxGraph } from "@ugatit/model/onnx";
-import { Tensor } from "onnxruntime-node";
+import { InferenceSession, Tensor } from "onnxruntime-node";
 import { decodeImage } from "../../gpu-worker/src/image/index.ts";
 import { quantizationError } from "../../gpu-worker/src/runtime/onnx/quantization-error.ts";
 import { quantizeGenerator } from "../../gpu-worker/src/runtime/onnx/quantize-generator.ts";
@@ -20,15 +23,30 @@ const DEMO_SIZE = 96;
 /** The ceiling: the generator's main layer, one 3×3 256 → 256 convolution at 64². */
 const CEILING = { channels: 256, side: 64 };
 
-export interface Int8BenchResult {
-  size: number;
-  loadAverage: number;
+/** Median ms a forward of each model, the three in turn, in one way of running them. */
+export interface Int8Timing {
+  threads: Threads;
   float32Ms: number;
   int8Ms: number;
   int8FloatEncoderMs: number;
+}
+
+export interface Int8BenchResult {
+  size: number;
+  loadAverage: number;
+  /** Seconds quantizeGenerator took for the default model (4 calibration images, GPTQ included). */
+  quantizeSeconds: number;
+  /** The worker's session options first (one intra-op thread a core, spinning), then the others. */
+  timings: Int8Timing[];
   generatorGflops: number;
   ceilingGflops: number;
-  demo: { floatEncoder: boolean; psnr: number; camRelative: number }[];
+  demo: {
+    floatEncoder: boolean;
+    psnr: number;
+    camRelative: number;
+    gapRelative: number;
+    gmpRelative: number;
+  }[];
 }
 
 async function heldOut(): Promise<RgbImage[]> {
@@ -36,13 +54,34 @@ async function heldOut(): Promise<RgbImage[]> {
   return Promise.all(names.map(async (n) => decodeImage(await readFile(join(HELD_OUT, n)))));
 }
 
+/** How the forwards run: the worker's session options, the same without spinning threads, or one thread. */
+type Threads = "worker" | "no spinning" | "one thread";
+
+async function sessionFor(model: Uint8Array, threads: Threads): Promise<InferenceSession> {
+  if (threads === "worker") return (await createSession(model)).session;
+  return InferenceSession.create(model, {
+    intraOpNumThreads: threads === "one thread" ? 1 : availableParallelism(),
+    interOpNumThreads: 1,
+    executionMode: "sequential",
+    graphOptimizationLevel: "all",
+    // ONNX Runtime's threads spin between parallel loops; on a machine other processes load, the one
+    // spinning holds a core the other needs (session config entry session.intra_op.allow_spinning)
+    ...(threads === "no spinning" ? { extra: { session: { intra_op: { allow_spinning: "0" } } } } : {}),
+  });
+}
+
 /**
  * Median ms of one forward of a [1, 3, size, size] input for each model, their runs taken in turn until
  * `budgetMs` per model is spent: a load that comes and goes slows each model alike.
  */
-async function forwardMs(models: Uint8Array[], size: number, budgetMs: number): Promise<number[]> {
+async function forwardMs(
+  models: Uint8Array[],
+  size: number,
+  budgetMs: number,
+  threads: Threads,
+): Promise<number[]> {
   const sessions = [];
-  for (const model of models) sessions.push((await createSession(model)).session);
+  for (const model of models) sessions.push(await sessionFor(model, threads));
   const data = Float32Array.from({ length: 3 * size * size }, () => Math.random() * 2 - 1);
   const input = new Tensor("float32", data, [1, 3, size, size]);
   const times: number[][] = sessions.map(() => []);
@@ -113,40 +152,57 @@ export async function benchInt8(size: number, budgetMs: number): Promise<Int8Ben
   const quantized = (floatEncoder: boolean) =>
     quantizeGenerator(config, weights, { direction: "A2B", images: images.slice(0, 4), size, floatEncoder });
   const float32 = exportGeneratorToOnnx(config, weights, { direction: "A2B" });
-  const [int8, int8FloatEncoder] = [await quantized(false), await quantized(true)];
+  const start = performance.now();
+  const int8 = await quantized(false);
+  const quantizeSeconds = (performance.now() - start) / 1000;
+  const int8FloatEncoder = await quantized(true);
   const ceiling = await ceilingGflops(budgetMs);
-  const [float32Ms, int8Ms, int8FloatEncoderMs] = await forwardMs(
-    [float32, int8, int8FloatEncoder],
-    size,
-    budgetMs,
-  );
+  const timings: Int8Timing[] = [];
+  for (const threads of ["worker", "no spinning", "one thread"] as const) {
+    const [float32Ms, int8Ms, int8FloatEncoderMs] = await forwardMs(
+      [float32, int8, int8FloatEncoder],
+      size,
+      budgetMs,
+      threads,
+    );
+    timings.push({
+      threads,
+      float32Ms: float32Ms!,
+      int8Ms: int8Ms!,
+      int8FloatEncoderMs: int8FloatEncoderMs!,
+    });
+  }
   return {
     size,
     loadAverage,
-    float32Ms: float32Ms!,
-    int8Ms: int8Ms!,
-    int8FloatEncoderMs: int8FloatEncoderMs!,
-    generatorGflops: gflopPerImage({ model: "light", backend: "onnx", size, batch: 1 }) / (float32Ms! / 1000),
+    quantizeSeconds,
+    timings,
+    generatorGflops:
+      gflopPerImage({ model: "light", backend: "onnx", size, batch: 1 }) / (timings[0]!.float32Ms / 1000),
     ceilingGflops: ceiling,
     demo: await demoError(images),
   };
 }
 
 export function int8Section(r: Int8BenchResult): string {
-  const ratio = (ms: number) => `${(ms / r.float32Ms).toFixed(2)}×`;
+  const cell = (ms: number, t: Int8Timing) => `${ms.toFixed(0)} (${(ms / t.float32Ms).toFixed(2)}×)`;
+  const row = (label: string, pick: (t: Int8Timing) => number) =>
+    `| ${label} | ${r.timings.map((t) => cell(pick(t), t)).join(" | ")} |`;
+  const percent = (v: number) => `${(100 * v).toFixed(1)} %`;
   return [
-    `int8 against float32 (ONNX Runtime CPU, light ngf 64, ${r.size}², batch 1, same run)`,
+    `int8 against float32 (ONNX Runtime CPU, light ngf 64, ${r.size}², batch 1): ms an image (against float32), the three models in turn, one run each way`,
     [
-      "| model | ms/img | against float32 |",
-      "|---|---|---|",
-      `| float32 | ${r.float32Ms.toFixed(0)} | 1.00× |`,
-      `| int8 (default) | ${r.int8Ms.toFixed(0)} | ${ratio(r.int8Ms)} |`,
-      `| int8, encoder in float32 | ${r.int8FloatEncoderMs.toFixed(0)} | ${ratio(r.int8FloatEncoderMs)} |`,
+      `| model | ${r.timings.map((t) => (t.threads === "worker" ? "worker's session options" : t.threads)).join(" | ")} |`,
+      `|---|${r.timings.map(() => "---|").join("")}`,
+      row("float32", (t) => t.float32Ms),
+      row("int8 (default)", (t) => t.int8Ms),
+      row("int8, `--float-encoder`", (t) => t.int8FloatEncoderMs),
     ].join("\n"),
+    `Quantising the default model (4 calibration images at ${r.size}², GPTQ included) took ${r.quantizeSeconds.toFixed(0)} s.`,
     `Demo model (${DEMO_SIZE}², 16 held-out images, calibrated on the other 16): ${r.demo
       .map(
         (d) =>
-          `${d.floatEncoder ? "encoder in float32" : "default"} ${d.psnr.toFixed(1)} dB, CAM logits within ${(100 * d.camRelative).toFixed(1)} %`,
+          `${d.floatEncoder ? "`--float-encoder`" : "default"} ${d.psnr.toFixed(1)} dB, CAM logits within ${percent(d.camRelative)} (GAP ${percent(d.gapRelative)}, GMP ${percent(d.gmpRelative)})`,
       )
       .join("; ")}.`,
     `float32 ceiling: one 3×3 ${CEILING.channels}-channel convolution at ${CEILING.side}² runs at ${r.ceilingGflops.toFixed(0)} GFLOP/s; the whole generator at ${r.generatorGflops.toFixed(0)} GFLOP/s, ${((100 * r.generatorGflops) / r.ceilingGflops).toFixed(0)} % of it.`,

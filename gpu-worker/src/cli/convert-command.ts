@@ -78,7 +78,7 @@ const options = {
     type: "string",
     value: "int8",
     description:
-      "an ONNX model with int8 convolutions (QDQ), calibrated on --calibration's images (docs/MODEL.md)",
+      "an ONNX model with int8 convolutions for ONNX Runtime's CPU provider, filters rounded on --calibration's images (docs/MODEL.md)",
   },
   calibration: {
     type: "string",
@@ -93,7 +93,8 @@ const options = {
   "float-encoder": {
     type: "boolean",
     default: false,
-    description: "with --quantize: keep the encoder in float32 (CAM logits exact, less of the speed-up)",
+    description:
+      "with --quantize: keep the down-sampling and encoder convolutions in float32 (CAM logits exact, less of the speed-up)",
   },
   framing: {
     type: "string",
@@ -120,7 +121,7 @@ export const CONVERT: CommandSpec<typeof options> = {
 /**
  * `ugatit convert`: a checkpoint's generators to the project's safetensors (configuration in the metadata),
  * or one generator to an ONNX model built from the same model definition, in float32, fp16 weights, or
- * int8 convolutions calibrated on a folder of images.
+ * int8 convolutions whose filters are rounded on a folder of images.
  */
 async function convertCommand(argv: string[]): Promise<number> {
   const { values } = parseOptions(CONVERT, argv);

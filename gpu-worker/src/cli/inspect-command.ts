@@ -132,7 +132,7 @@ async function inspectOnnx(path: string, json: boolean): Promise<number> {
   process.stdout.write(
     json
       ? `${JSON.stringify({ file: path, format: "onnx", direction: info.direction, config: info.config, parameters: info.parameters, untrained: info.untrained, quantization: info.quantization })}\n`
-      : `${path}: onnx${info.quantization === "int8" ? ", int8 convolutions (QDQ)" : ""}\n  ${description}\n`,
+      : `${path}: onnx${info.quantization === "int8" ? ", int8 convolutions" : ""}\n  ${description}\n`,
   );
   return 0;
 }

@@ -6,10 +6,11 @@ import { resnetGenerator } from "../architecture/generator.ts";
 import type { TorchWeights } from "../architecture/params.ts";
 import { float32ToFloat16 } from "../checkpoints/half.ts";
 import { type ModelOptions, OnnxGraph, type Value } from "./graph-builder.ts";
+import { int8Ops } from "./int8-ops.ts";
 import { onnxMetadataProps } from "./metadata.ts";
 import { onnxOps } from "./onnx-ops.ts";
 import { DataType, type Dim } from "./onnx-proto.ts";
-import { ConvQuantizer, type QuantizeMode } from "./quantize.ts";
+import type { QuantizeMode } from "./quantize.ts";
 
 export interface OnnxExportOptions {
   direction: Direction;
@@ -22,8 +23,8 @@ export interface OnnxExportOptions {
   /** What the source model's domains are, in words (carried into the metadata). */
   domains?: ModelDomains | null;
   /**
-   * int8 QDQ convolutions: `{ calibrate: true }` records the float32 graph with the activations to
-   * measure as extra outputs; `{ ranges }` writes the quantised model from what they measured.
+   * int8 convolutions (see int8Ops, int8Plan): `{ calibrate: true }` records the float32 twin with the
+   * moments GPTQ needs as extra outputs; `{ moments }` writes the int8 model with them.
    */
   quantize?: QuantizeMode;
 }
@@ -97,13 +98,11 @@ export function recordGeneratorOnnx(
 
   if (options.quantize && (options.fp16 || options.halfConvolutions))
     throw new Error("ONNX export: int8 combines with neither fp16 weights nor float16 convolutions");
-  const quantizer =
+  const int8 =
     options.quantize &&
-    new ConvQuantizer(g, options.quantize, (filter) =>
-      params.has(filter) ? weights.get(filter)?.data : undefined,
-    );
+    int8Ops(g, options.quantize, (filter) => (params.has(filter) ? weights.get(filter)?.data : undefined));
   const out = resnetGenerator(
-    onnxOps(g, { halfConvolutions: options.halfConvolutions ?? false, quantizer }),
+    int8?.ops ?? onnxOps(g, { halfConvolutions: options.halfConvolutions ?? false }),
     param,
     config,
     x,
@@ -111,7 +110,7 @@ export function recordGeneratorOnnx(
   g.output(out.image, ONNX_OUTPUTS[0], DataType.FLOAT, ["batch", 3, h, w]);
   g.output(out.camLogit, ONNX_OUTPUTS[1], DataType.FLOAT, ["batch", 2]);
   g.output(out.heatmap, ONNX_OUTPUTS[2], DataType.FLOAT, ["batch", 1, quarter(h), quarter(w)]);
-  if (options.quantize && "calibrate" in options.quantize) quantizer?.outputTaps();
+  if (options.quantize && "calibrate" in options.quantize) int8?.outputTaps();
   const parameters = [...weights.values()].reduce((n, t) => n + t.data.length, 0);
   return {
     graph: g,
@@ -124,7 +123,7 @@ export function recordGeneratorOnnx(
         parameters,
         untrained: options.untrained ?? false,
         domains: options.domains ?? null,
-        quantization: options.quantize && "ranges" in options.quantize ? "int8" : "none",
+        quantization: options.quantize && "moments" in options.quantize ? "int8" : "none",
       }),
     },
   };

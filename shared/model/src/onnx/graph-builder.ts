@@ -111,6 +111,19 @@ export class OnnxGraph {
     return name;
   }
 
+  /** One node with `count` outputs; returns them. */
+  opOutputs(
+    opType: string,
+    inputs: Value[],
+    count: number,
+    attributes?: Record<string, AttributeValue>,
+  ): Value[] {
+    const name = this.fresh(opType);
+    const outputs = Array.from({ length: count }, (_, i) => (i === 0 ? name : `${name}:${i}`));
+    this.nodes.push({ opType, inputs, outputs, name, attributes });
+    return outputs;
+  }
+
   /** The serialised ModelProto, every tensor in it. */
   toModel(options: ModelOptions): Uint8Array<ArrayBuffer> {
     return this.modelProto(options, (name, t) => tensorProto(name, t.type, t.dims, t.data)).encode();

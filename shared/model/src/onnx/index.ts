@@ -12,15 +12,9 @@ export {
   recordGeneratorOnnx,
 } from "./export-generator.ts";
 export { type ModelOptions, type ModelWithExternalData, OnnxGraph, type Value } from "./graph-builder.ts";
+export { type Int8Ops, int8Ops } from "./int8-ops.ts";
 export { OnnxModelError, type OnnxModelInfo, type Quantization, readOnnxModelInfo } from "./metadata.ts";
 export { type OnnxOpsOptions, onnxOps } from "./onnx-ops.ts";
 export { DataType } from "./onnx-proto.ts";
 export { type ProtoField, protoFields } from "./protobuf.ts";
-export {
-  type ActivationRanges,
-  type ChannelRanges,
-  ConvQuantizer,
-  floatConvolutions,
-  type QuantizeMode,
-  uint8Parameters,
-} from "./quantize.ts";
+export { type FilterMoments, type Int8Plan, int8Plan, type QuantizeMode } from "./quantize.ts";

@@ -21,7 +21,7 @@ export interface OnnxModelInfo {
   untrained: boolean;
   /** What A and B are, in words, when the source model named them. */
   domains: ModelDomains | null;
-  /** `int8`: convolutions quantised in QDQ form (`ugatit convert --quantize int8`). */
+  /** `int8`: int8 convolutions (`ugatit convert --quantize int8`). */
   quantization: Quantization;
 }
 

@@ -1,7 +1,6 @@
 import type { ConvOptions, TensorOps, Variance } from "../architecture/ops.ts";
 import type { OnnxGraph, Value } from "./graph-builder.ts";
 import { DataType } from "./onnx-proto.ts";
-import type { ConvQuantizer } from "./quantize.ts";
 
 const EPS = 1e-5;
 /** Below this many output channels a same-size convolution is computed by phases (see phaseConv). */
@@ -29,42 +28,14 @@ export interface OnnxOpsOptions {
    * (normalisation statistics, whose sums overflow float16, the CAM, the MLP) in float32.
    */
   halfConvolutions?: boolean;
-  /** Records the convolutions it takes in int8 QDQ form. */
-  quantizer?: ConvQuantizer | undefined;
-}
-
-/**
- * The filters of upsampledConv computed here rather than in the graph, [4 · out, in, 2, 2] (channel
- * c · 4 + phase), for int8: the quantised filter must be an initializer for ONNX Runtime to fuse it.
- */
-function upsampledFilter(data: Float32Array, [out, inputs]: number[]): Float32Array {
-  const result = new Float32Array(out! * 4 * inputs! * 4);
-  let at = 0;
-  for (let o = 0; o < out!; o++)
-    for (const [a, b] of PHASES)
-      for (let i = 0; i < inputs!; i++) {
-        const w = data.subarray((o * inputs! + i) * 9, (o * inputs! + i + 1) * 9);
-        for (let r = 0; r < 2; r++)
-          for (let c = 0; c < 2; c++) {
-            let sum = 0;
-            for (let u = 0; u < 3; u++)
-              for (let v = 0; v < 3; v++)
-                sum += PHASE_TAPS[a][r * 3 + u]! * w[u * 3 + v]! * PHASE_TAPS[b][c * 3 + v]!;
-            result[at++] = sum;
-          }
-      }
-  return result;
 }
 
 /**
  * {@link TensorOps} that record ONNX nodes, NCHW, parameters in PyTorch's layouts (conv OIHW, Linear
  * [out, in], per-channel [1, C, 1, 1]). Shapes stay symbolic: batch, height and width may vary at run time.
- * With a quantizer, the convolutions it takes are recorded in QDQ form (int8 filters, activations
- * rounded to uint8 on both sides).
  */
 export function onnxOps(g: OnnxGraph, options: OnnxOpsOptions = {}): TensorOps<Value> {
   const op = g.op.bind(g);
-  const { quantizer } = options;
   /** A Conv node, computed in float16 between two Casts when asked (the filter's Cast folds at load). */
   const convNode = (inputs: Value[], attributes?: Parameters<typeof op>[2]) => {
     if (!options.halfConvolutions) return op("Conv", inputs, attributes);
@@ -93,8 +64,8 @@ export function onnxOps(g: OnnxGraph, options: OnnxOpsOptions = {}): TensorOps<V
    */
   const mixedNorm = (x: Value, rho: Value, gamma: Value, beta: Value, variance: Variance) => {
     const n = count(x, 2); // H·W
-    // Reduced over a [B, C, H·W] view: ONNX Runtime's layout passes (int8 convolutions run channels-last)
-    // cannot carry a Transpose through the Reshape, so the reductions stay over contiguous rows.
+    // Reduced over a [B, C, H·W] view: ONNX Runtime's layout passes cannot carry a Transpose through the
+    // Reshape, so the reductions stay over contiguous rows (ONNX Runtime reduces strided axes slowly).
     const rows = op("Reshape", [x, g.int64s([0, 0, -1])]);
     const rowMean = op("ReduceMean", [rows], { axes: [2], keepdims: 1 }); // [B, C, 1]
     const toNchw = (t: Value) => op("Unsqueeze", [t, g.int64s([3])]);
@@ -162,28 +133,6 @@ export function onnxOps(g: OnnxGraph, options: OnnxOpsOptions = {}): TensorOps<V
     const y = op("DepthToSpace", [phases], { blocksize: 2, mode: "CRD" });
     return bias ? op("Add", [y, op("Reshape", [bias, g.int64s([1, -1, 1, 1])])]) : y;
   };
-  /**
-   * A convolution in int8: its input, its filter (per-channel) and its output each through
-   * QuantizeLinear/DequantizeLinear, the pattern ONNX Runtime replaces by one int8 convolution.
-   */
-  const int8Conv = (q: ConvQuantizer, key: Value, input: Value, filter: Value, stride: number) =>
-    q.activation(
-      `${key}:out`,
-      op("Conv", [q.activation(`${key}:in`, input), filter], { strides: [stride, stride] }),
-    );
-  /** The int8 counterpart of upsampledConv (the same phases, the filter rewritten here). */
-  const int8UpsampledConv = (
-    q: ConvQuantizer,
-    key: Value,
-    source: Value,
-    data: Float32Array,
-    dims: number[],
-  ) => {
-    const filter = q.filter(key, upsampledFilter(data, dims), [4 * dims[0]!, dims[1]!, 2, 2]);
-    const padded = op("Pad", [source, g.int64s([0, 0, 1, 1, 0, 0, 1, 1])], { mode: "edge" });
-    const phases = phasesToSpace(int8Conv(q, key, padded, filter, 1), undefined);
-    return op("Slice", [phases, g.int64s([1, 1]), g.int64s([-1, -1]), g.int64s(spatial)]);
-  };
   const perImage = (t: Value) => op("Unsqueeze", [t, g.int64s(spatial)]); // [B, C] → [B, C, 1, 1]
 
   return {
@@ -200,23 +149,13 @@ export function onnxOps(g: OnnxGraph, options: OnnxOpsOptions = {}): TensorOps<V
       const source = upsampled.get(x);
       const isUpsampled =
         source !== undefined && out !== undefined && k === 3 && before === 1 && after === 1 && stride === 1;
-      const data = bias === undefined ? quantizer?.quantizable(filter) : undefined;
-      const int8 = data !== undefined && (isUpsampled || out! >= FEW_CHANNELS);
-      const convolved = int8
-        ? isUpsampled
-          ? int8UpsampledConv(quantizer!, filter, source, data, dims)
-          : int8Conv(quantizer!, filter, reflected(), quantizer!.filter(filter, data, dims), stride)
-        : isUpsampled
-          ? upsampledConv(source, filter, dims, bias)
-          : out !== undefined &&
-              out < FEW_CHANNELS &&
-              stride === 1 &&
-              before === after &&
-              2 * before === k - 1
-            ? phaseConv(reflected(), filter, dims, bias)
-            : convNode(bias ? [reflected(), filter, bias] : [reflected(), filter], {
-                strides: [stride, stride],
-              });
+      const convolved = isUpsampled
+        ? upsampledConv(source, filter, dims, bias)
+        : out !== undefined && out < FEW_CHANNELS && stride === 1 && before === after && 2 * before === k - 1
+          ? phaseConv(reflected(), filter, dims, bias)
+          : convNode(bias ? [reflected(), filter, bias] : [reflected(), filter], {
+              strides: [stride, stride],
+            });
       const y =
         activation === "relu"
           ? op("Relu", [convolved])

@@ -1,165 +1,84 @@
 /**
- * @module Static int8 quantisation in QDQ form: per-channel symmetric int8 filters and uint8 activations
- * with ranges measured on calibration images, around the convolutions, so that ONNX Runtime fuses each
- * DequantizeLinear → Conv → QuantizeLinear group into one int8 convolution (QLinearConv, VNNI on x86).
+ * @module What int8 quantisation does to each of the generator's convolutions (see {@link int8Ops} for the
+ * graph): activations rounded to uint8 with the range of the tensor being convolved (DynamicQuantizeLinear,
+ * when the model runs), filters int8 with one scale per output channel, the products summed in int32
+ * and scaled to float32. The plan below says which convolutions stay float32, which round their input
+ * in two uint8 parts (about 16 bits, one more int8 product each), and which filters GPTQ rounds on
+ * calibration data (the others to nearest). Figures: docs/MODEL.md, "int8 quantisation".
  */
 import type { GeneratorConfig } from "../architecture/config.ts";
-import type { OnnxGraph, Value } from "./graph-builder.ts";
-import { DataType } from "./onnx-proto.ts";
+import { gptq, type RoundedFilter, roundToNearest } from "./gptq.ts";
 
-/** The observed range of one activation, per channel (dimension 1). */
-export interface ChannelRanges {
-  min: Float32Array;
-  max: Float32Array;
-}
-/** The ranges of each tapped activation, by tap name (`<filter>:in`, `<filter>:out`). */
-export type ActivationRanges = ReadonlyMap<string, ChannelRanges>;
-
-/**
- * The encoder's convolutions feed an affine-free InstanceNorm, which undoes any positive scale of a
- * channel: their output channels are equalised before int8 (each scaled to the widest), so that one
- * per-tensor uint8 range does not flatten the narrow channels the norm then amplifies.
- */
-const feedsInstanceNorm = (filter: string) => filter.startsWith("DownBlock.");
-
-/**
- * The convolutions kept in float32, by filter name (figures on the demo model in docs/MODEL.md): the
- * stem reads the image and the head writes it (3 channels, a few % of the work); conv1x1 is CAM's; the
- * two down-sampling convolutions alone take the output from 48 to 33 dB against float32 for 5 % of the
- * work. Each encoder convolution in int8 moves the CAM logits by 1 to 10 %: `keepEncoder` keeps them
- * all in float32 (CAM logits exact, about half the work left in float32).
- */
-export function floatConvolutions(config: GeneratorConfig, keepEncoder: boolean): string[] {
-  const encoder = Array.from({ length: config.nBlocks }, (_, i) =>
-    [1, 5].map((layer) => `DownBlock.${12 + i}.conv_block.${layer}.weight`),
-  ).flat();
-  return [
-    "DownBlock.1.weight",
-    "DownBlock.5.weight",
-    "DownBlock.9.weight",
-    "conv1x1.weight",
-    "UpBlock2.11.weight",
-    ...(keepEncoder ? encoder : []),
-  ];
-}
-
-/** What the exporter asks of quantisation: record the activations to measure, or quantise with them. */
-export type QuantizeMode = ({ calibrate: true } | { ranges: ActivationRanges }) & {
-  /** Filter names of the convolutions to keep in float32 (both passes the same; default {@link floatConvolutions}). */
+/** Which convolutions (by filter name) are quantised how. */
+export interface Int8Plan {
+  /** Kept in float32. */
   float: readonly string[];
-};
-
-const INT8_MAX = 127;
-const UINT8_MAX = 255;
+  /** int8, their input rounded in two uint8 parts: the second what the first left, with its own range. */
+  wideInputs: readonly string[];
+  /** Rounded by GPTQ with their inputs' moments (measured in calibration); the others to nearest. */
+  gptq: readonly string[];
+}
 
 /**
- * Turns convolutions into their QDQ form while the generator is recorded. In calibration mode the same
- * graph is recorded in float32 with every activation to quantise made an extra output (a tap), so the
- * ranges measured are those of the values the quantised graph rounds.
+ * The inputs' second moments E[a aᵀ] of a convolution, a its receptive field flattened tap-major
+ * ((dy, dx, channel), the order of the int8 filter's rows), by filter name.
  */
-export class ConvQuantizer {
-  /** Calibration: the activations to measure, [value, tap name]. */
-  private readonly taps: [Value, string][] = [];
+export type FilterMoments = ReadonlyMap<string, Float64Array>;
 
-  constructor(
-    private readonly g: OnnxGraph,
-    private readonly mode: QuantizeMode,
-    /** The float32 data of a filter, when the value is an initializer that may be quantised. */
-    private readonly filterData: (filter: Value) => Float32Array | undefined,
-  ) {
-    this.keepFloat = new Set(mode.float);
-  }
-  private readonly keepFloat: ReadonlySet<string>;
-  /** Output ranges of the equalised convolutions, as scaled. */
-  private readonly scaled = new Map<string, readonly [number, number]>();
-
-  /** The filter's data where this convolution runs in int8, else undefined (it stays float32). */
-  quantizable(filter: Value): Float32Array | undefined {
-    return this.keepFloat.has(filter) ? undefined : this.filterData(filter);
-  }
-
-  /** x rounded to uint8 with its measured range (calibration: x itself, recorded as a tap). */
-  activation(name: string, x: Value): Value {
-    if ("calibrate" in this.mode) {
-      this.taps.push([x, name]);
-      return x;
+/** What the exporter asks of quantisation: record the moments to measure, or quantise with them. */
+export type QuantizeMode = (
+  | {
+      /** The float32 graph with the moments of {@link Int8Plan.gptq}'s inputs as extra outputs. */
+      calibrate: true;
+      /** Every `stride`-th row and column of output positions enters the moments (each costs K²). */
+      stride?: number;
     }
-    const range = this.scaled.get(name) ?? tensorRange(this.mode.ranges.get(name));
-    if (!range) throw new Error(`int8 export: no calibration range for ${name}`);
-    const { scale, zeroPoint } = uint8Parameters(range);
-    const s = this.g.initializer(`${name}:scale`, DataType.FLOAT, [], floatBytes([scale]));
-    const z = this.g.initializer(`${name}:zero`, DataType.UINT8, [], Uint8Array.of(zeroPoint));
-    return this.g.op("DequantizeLinear", [this.g.op("QuantizeLinear", [x, s, z]), s, z]);
-  }
+  | { moments: FilterMoments }
+) &
+  Int8Plan;
 
-  /**
-   * A filter [out, in, kh, kw] as int8 with one scale per output channel (max |w| / 127, zero point 0),
-   * dequantised where it is used; float32 as is while calibrating.
-   */
-  filter(name: string, original: Float32Array, dims: number[]): Value {
-    if ("calibrate" in this.mode)
-      return this.g.initializer(`${name}:float`, DataType.FLOAT, dims, floatBytes(original));
-    const out = dims[0]!;
-    const outputs = this.mode.ranges.get(`${name}:out`);
-    const per = original.length / out;
-    const data = feedsInstanceNorm(name) && outputs ? this.equalise(name, original, outputs, per) : original;
-
-    const scales = new Float32Array(out);
-    const q = new Int8Array(data.length);
-    for (let c = 0; c < out; c++) {
-      let peak = 0;
-      for (let i = c * per; i < (c + 1) * per; i++) peak = Math.max(peak, Math.abs(data[i]!));
-      const scale = peak > 0 ? peak / INT8_MAX : 1;
-      scales[c] = scale;
-      for (let i = c * per; i < (c + 1) * per; i++) q[i] = Math.round(data[i]! / scale);
-    }
-    const w = this.g.initializer(`${name}:int8`, DataType.INT8, dims, new Uint8Array(q.buffer));
-    const s = this.g.initializer(`${name}:scales`, DataType.FLOAT, [out], floatBytes(scales));
-    const z = this.g.initializer(`${name}:zeros`, DataType.INT8, [out], new Uint8Array(out));
-    return this.g.op("DequantizeLinear", [w, s, z], { axis: 0 });
-  }
-
-  /**
-   * The filter with each output channel scaled so that its calibrated output reaches as far as the
-   * widest channel's; the scaled output range is recorded for the activation that follows.
-   */
-  private equalise(name: string, data: Float32Array, outputs: ChannelRanges, per: number): Float32Array {
-    const reach = Array.from(outputs.max, (hi, c) => Math.max(hi, -outputs.min[c]!));
-    const widest = Math.max(...reach);
-    const scaled = new Float32Array(data.length);
-    let [lo, hi] = [0, 0];
-    reach.forEach((r, c) => {
-      const k = r > 0 ? widest / r : 1;
-      for (let i = c * per; i < (c + 1) * per; i++) scaled[i] = data[i]! * k;
-      lo = Math.min(lo, outputs.min[c]! * k);
-      hi = Math.max(hi, outputs.max[c]! * k);
-    });
-    this.scaled.set(`${name}:out`, [lo, hi]);
-    return scaled;
-  }
-
-  /** Calibration: makes every tap a graph output named after it (call once the graph is recorded). */
-  outputTaps(): void {
-    for (const [i, [value, name]] of this.taps.entries())
-      this.g.output(value, name, DataType.FLOAT, ["batch", `c${i}`, `h${i}`, `w${i}`]);
-  }
+/**
+ * The default plan (figures on the demo model in docs/MODEL.md). The CAM logits read the encoder's
+ * output directly, through a global max that picks single positions, so the encoder keeps about 16-bit
+ * precision where one uint8 rounding moves them most:
+ * - float32: the stem (7×7 on the 3-channel image: gathering 147 values a position for int8 costs more
+ *   than the convolution saves), the two down-sampling convolutions (everything after them reads their
+ *   output: in int8 they need their input and filter in two parts each, slower than float32) and the
+ *   head (3 output channels: most of an int8 product's columns wasted);
+ * - input in two parts: every encoder block's first convolution (it reads the residual stream, whose
+ *   range is wide) and the first block's second;
+ * - GPTQ: the encoder's convolutions.
+ * The decoder and the up-sampling convolutions, which only the image reads, are plain int8 (input
+ * uint8, filter int8 rounded to nearest). `keepEncoder` keeps the encoder's convolutions in float32
+ * too: CAM logits exact, less of the speed-up.
+ */
+export function int8Plan(config: GeneratorConfig, keepEncoder = false): Int8Plan {
+  const blocks = Array.from({ length: config.nBlocks }, (_, i) => `DownBlock.${12 + i}.conv_block`);
+  const encoder = blocks.flatMap((b) => [`${b}.1.weight`, `${b}.5.weight`]);
+  const float = ["DownBlock.1.weight", "DownBlock.5.weight", "DownBlock.9.weight", "UpBlock2.11.weight"];
+  if (keepEncoder) return { float: [...float, ...encoder], wideInputs: [], gptq: [] };
+  const wideInputs = [
+    ...blocks.map((b) => `${b}.1.weight`),
+    ...blocks.slice(0, 1).map((b) => `${b}.5.weight`),
+  ];
+  return { float, wideInputs, gptq: encoder };
 }
 
-/** The range of a whole tensor from its channels'. */
-function tensorRange(ranges: ChannelRanges | undefined): [number, number] | undefined {
-  if (!ranges) return undefined;
-  return [Math.min(...ranges.min), Math.max(...ranges.max)];
+/**
+ * A filter [out, in, kh, kw] as rows [out, kh · kw · in], tap-major (the gathered receptive field's
+ * order): the columns GPTQ rounds, and transposed the right-hand side of the int8 product.
+ */
+export function tapMajorRows(filter: Float32Array, [out, inputs, kh, kw]: number[]): Float32Array {
+  const taps = kh! * kw!;
+  const rows = new Float32Array(filter.length);
+  for (let o = 0; o < out!; o++)
+    for (let c = 0; c < inputs!; c++)
+      for (let t = 0; t < taps; t++)
+        rows[o * taps * inputs! + t * inputs! + c] = filter[(o * inputs! + c) * taps + t]!;
+  return rows;
 }
 
-/** Scale and zero point of a uint8 range that holds [min, max] and represents 0 exactly. */
-export function uint8Parameters([min, max]: readonly [number, number]): { scale: number; zeroPoint: number } {
-  const lo = Math.min(min, 0);
-  const hi = Math.max(max, 0);
-  const scale = hi > lo ? (hi - lo) / UINT8_MAX : 1;
-  return { scale, zeroPoint: Math.min(UINT8_MAX, Math.max(0, Math.round(-lo / scale))) };
-}
-
-function floatBytes(values: ArrayLike<number>): Uint8Array {
-  const data = Float32Array.from(values);
-  return new Uint8Array(data.buffer);
+/** `w` [rows, columns] as int8 rows: GPTQ where the moments are known, else rounded to nearest. */
+export function roundFilter(w: Float32Array, rows: number, moments: Float64Array | undefined): RoundedFilter {
+  return moments ? gptq(w, rows, moments) : roundToNearest(w, rows);
 }
