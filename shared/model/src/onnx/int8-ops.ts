@@ -312,8 +312,14 @@ export function int8Ops(
   };
 
   /** x · scale + shift, per channel ([B, 1, C] each), shaped as x. */
-  const affine = (x: Value, r: Rows, scale: Value, shift: Value) =>
-    tag(op("Reshape", [op("Add", [op("Mul", [rowView(x, r.channels), scale]), shift]), op("Shape", [x])]), r);
+  const affine = (x: Value, r: Rows, scale: Value, shift: Value) => {
+    const scaled = op("Mul", [rowView(x, r.channels), scale]);
+    const y = tag(op("Reshape", [op("Add", [scaled, shift]), op("Shape", [x])]), r);
+    affineParts.set(y, { scaled, shift });
+    return y;
+  };
+  /** The outputs of affine, by their parts [B, R, C] and [B, 1, C] (an Add of one sums all three at once). */
+  const affineParts = new Map<Value, { scaled: Value; shift: Value }>();
   /**
    * The means of x and x² over the rows, [B, 1, C], and their count n (float): products with a row of
    * 1 / n (ONNX Runtime reduces the middle axis of [B, R, C] several times slower than this).
@@ -486,7 +492,17 @@ export function int8Ops(
     },
     relu: (x) => elementwise("Relu", [x]),
     tanh: (x) => elementwise("Tanh", [x]),
-    add: (a, b) => elementwise("Add", [a, b]),
+    add(a, b) {
+      // x + (y · scale + shift) as one Sum of three (a residual block's end): one pass instead of two
+      const [other, normed] = affineParts.has(b) ? [a, b] : [b, a];
+      const parts = affineParts.get(normed);
+      const r = rows.get(normed);
+      const x = r && !r.windows ? toRows(other, r.channels) : other;
+      const same = r && rows.get(x)?.grid === r.grid && rows.get(x)?.windows === r.windows;
+      if (!parts || !r || !same) return elementwise("Add", [a, b]);
+      const sum = op("Sum", [rowView(x, r.channels), parts.scaled, parts.shift]);
+      return tag(op("Reshape", [sum, op("Shape", [x])]), r);
+    },
     upsampleNearest2x(x) {
       // recorded channels-first for any reader but a convolution (which runs on the source)
       const y = base.upsampleNearest2x(toNchw(x));
