@@ -94,7 +94,7 @@ const options = {
     type: "boolean",
     default: false,
     description:
-      "with --quantize: keep the down-sampling and encoder convolutions in float32 (CAM logits exact, less of the speed-up)",
+      "with --quantize: keep the encoder's convolutions in float32 too (CAM logits exact, less of the speed-up)",
   },
   framing: {
     type: "string",

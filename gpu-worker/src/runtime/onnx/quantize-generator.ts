@@ -14,7 +14,7 @@ export interface QuantizeOptions {
   /** The calibration images, each resized to `size` as translation does. */
   images: RgbImage[];
   size: number;
-  /** Keep the down-sampling and encoder convolutions in float32: CAM logits exact, less of the speed-up (see int8Plan). */
+  /** Keep the encoder's convolutions in float32 too: CAM logits exact, less of the speed-up (see int8Plan). */
   floatEncoder?: boolean;
 }
 

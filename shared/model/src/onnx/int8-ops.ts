@@ -6,8 +6,9 @@
  * float32 (ONNX Runtime fuses the three into MatMulIntegerToFloat, VNNI/AMX): the output is not rounded
  * again. Between convolutions the activations stay channels-last, so no layout transposes are needed;
  * the norms take their statistics over the rows. An up-sampling convolution (nearest 2×, then 3×3)
- * computes its four output phases at the source's resolution and leaves them apart ("phases" layout):
- * the next gather reads them in place, and only the float32 head gets a channels-first image.
+ * computes, for each 2×2 window of the edge-padded source, the four output pixels it decides, one
+ * product of 4 · C inputs by 4 · out outputs, and leaves them in place ("windows" layout): the next
+ * gather reads them there, and only the float32 head gets a channels-first image.
  */
 import type { ConvOptions, TensorOps, Variance } from "../architecture/ops.ts";
 import type { OnnxGraph, Value } from "./graph-builder.ts";
@@ -27,19 +28,26 @@ interface Grid {
   w: Value;
 }
 /**
- * Channels-last values: `nhwc` [B, H, W, C] (grid H, W), or `phases` [B, 4, H, W, C], the phase
- * (a, b) = (row, column parity) of a 2H × 2W image (grid H, W).
+ * Channels-last values: `nhwc` [B, H, W, C] (grid H, W), or `windows` [B, H + 1, W + 1, 2, 2, C] (grid
+ * H + 1, W + 1): the output of an up-sampling convolution, a 2H × 2W image whose pixel (y, x) is in
+ * window ((y + 1) / 2, (x + 1) / 2) at ((y + 1) % 2, (x + 1) % 2); the first window row and column, and
+ * the last, hold one pixel outside the image (junk the norms leave out and no gather reads).
  */
 interface Rows {
-  phases: boolean;
+  windows: boolean;
   grid: Grid;
   channels: number;
 }
 
-/** Per dimension, the source offsets of the 2 taps of an up-sampling phase: even outputs (−1, 0), odd (0, +1). */
-const PHASE_OFFSETS = [-1, 0, 0, 1];
-/** The 3×3 taps summed into each of those 2: even (w0), (w1 + w2); odd (w0 + w1), (w2). */
-const PHASE_TAPS = [[0], [1, 2], [0, 1], [2]] as const;
+/**
+ * The 3×3 taps an up-sampling window's row (or column) u carries, for the output pixel a: the odd
+ * pixel 2m − 1 reads the source's m − 1 (w0 + w1) and m (w2), the even pixel 2m reads m − 1 (w0) and
+ * m (w1 + w2), the window's two rows being m − 1 and m (edge-clamped).
+ */
+const WINDOW_TAPS = [
+  [[0, 1], [2]],
+  [[0], [1, 2]],
+] as const;
 
 /** An int8 graph's ops and, in calibration, the call that adds the moment taps as outputs. */
 export interface Int8Ops {
@@ -67,7 +75,7 @@ export function int8Ops(
   // the source of each nearest 2× up-sampling, by its output (a convolution of it runs on the source)
   const upsampled = new Map<Value, Value>();
   const taps: [Value, string][] = [];
-  const indexCache = new Map<string, { idx: Value; grid: Grid; phases: boolean }>();
+  const indexCache = new Map<string, { idx: Value; grid: Grid }>();
 
   const i64 = (values: number[]) => g.int64s(values);
   const scalar = (v: Value) => op("Squeeze", [v, i64([0])]);
@@ -83,14 +91,15 @@ export function int8Ops(
   };
   /** [B, R, C]: the rows of a channels-last value. */
   const rowView = (x: Value, channels: number) => op("Reshape", [x, i64([0, -1, channels])]);
-  const doubled = new Map<Grid, Grid>();
-  /** The logical (image) size of a rows layout (one Grid per size: layouts compare grids by identity). */
+  const images = new Map<Grid, Grid>();
+  /** The image size of a rows layout (one Grid per size: layouts compare grids by identity). */
   const logical = (r: Rows): Grid => {
-    if (!r.phases) return r.grid;
-    let grid = doubled.get(r.grid);
+    if (!r.windows) return r.grid;
+    let grid = images.get(r.grid);
     if (!grid) {
-      grid = { h: op("Mul", [r.grid.h, i64([2])]), w: op("Mul", [r.grid.w, i64([2])]) };
-      doubled.set(r.grid, grid);
+      const image = (n: Value) => op("Mul", [op("Sub", [n, i64([1])]), i64([2])]);
+      grid = { h: image(r.grid.h), w: image(r.grid.w) };
+      images.set(r.grid, grid);
     }
     return grid;
   };
@@ -99,13 +108,14 @@ export function int8Ops(
   const toNchw = (x: Value): Value => {
     const r = rows.get(x);
     if (!r) return x;
-    if (!r.phases) return op("Transpose", [x], { perm: [0, 3, 1, 2] });
-    // [B, 4 · H · W, C] → [B, C, 4 · H · W] (a batch of 2-D transposes, fast), read as [B, 4 · C, H, W]
-    // (channel c · 4 + phase, DepthToSpace's CRD order), then the phases as 2×2 blocks
-    const { h, w } = r.grid;
-    const t = op("Transpose", [rowView(x, r.channels)], { perm: [0, 2, 1] });
-    const planes = op("Reshape", [t, op("Concat", [i64([0, 4 * r.channels]), h, w], { axis: 0 })]);
-    return op("DepthToSpace", [planes], { blocksize: 2, mode: "CRD" });
+    if (!r.windows) return op("Transpose", [x], { perm: [0, 3, 1, 2] });
+    // the image's pixels gathered from their windows (channels-last), then transposed
+    const { idx } = convIndices(r, 1, 1, [0, 0, 0, 0], "edge");
+    const image = op("Reshape", [
+      op("Gather", [rowView(x, r.channels), idx], { axis: 1 }),
+      i64([0, 0, 0, -1]),
+    ]);
+    return op("Transpose", [image], { perm: [0, 3, 1, 2] });
   };
   const grids = new Map<Value, Grid>();
   /** The grid of a channels-first value (one object per value: layouts compare grids by identity). */
@@ -123,25 +133,25 @@ export function int8Ops(
     if (rows.has(x)) return x;
     let y = transposed.get(x);
     if (!y) {
-      y = tag(op("Transpose", [x], { perm: [0, 2, 3, 1] }), { phases: false, grid: gridOf(x), channels });
+      y = tag(op("Transpose", [x], { perm: [0, 2, 3, 1] }), { windows: false, grid: gridOf(x), channels });
       transposed.set(x, y);
     }
     return y;
   };
 
   /**
-   * Per dimension: the offset (in rows) of logical coordinate c of a rows layout. nhwc: y · W and x;
-   * phases: the parity's plane, then the position in it.
+   * Per dimension: the offset (in rows) of image coordinate c in a rows layout. nhwc: y · W and x;
+   * windows: the window ((c + 1) / 2), then the pixel in it ((c + 1) % 2).
    */
   const offsets = (r: Rows, c: Value, vertical: boolean): Value => {
-    const { h, w } = r.grid;
-    if (!r.phases) return vertical ? op("Mul", [c, w]) : c;
-    const parity = op("Mod", [c, i64([2])]);
-    const half = op("Div", [c, i64([2])]);
-    const plane = op("Mul", [h, w]);
+    const { w } = r.grid;
+    if (!r.windows) return vertical ? op("Mul", [c, w]) : c;
+    const shifted = op("Add", [c, i64([1])]);
+    const window = op("Div", [shifted, i64([2])]);
+    const pixel = op("Mod", [shifted, i64([2])]);
     return vertical
-      ? op("Add", [op("Mul", [parity, op("Mul", [plane, i64([2])])]), op("Mul", [half, w])])
-      : op("Add", [op("Mul", [parity, plane]), half]);
+      ? op("Add", [op("Mul", [window, op("Mul", [w, i64([4])])]), op("Mul", [pixel, i64([2])])])
+      : op("Add", [op("Mul", [window, i64([4])]), pixel]);
   };
   /** Coordinates clamped (edge) or reflected into [0, length). */
   const resolve = (c: Value, length: Value, padMode: "reflect" | "edge") => {
@@ -159,7 +169,7 @@ export function int8Ops(
     pads: [number, number, number, number],
     padMode: "reflect" | "edge",
   ) => {
-    const key = `conv ${r.grid.h} ${r.grid.w} ${r.phases} ${k} ${stride} ${pads} ${padMode}`;
+    const key = `conv ${r.grid.h} ${r.grid.w} ${r.windows} ${k} ${stride} ${pads} ${padMode}`;
     const known = indexCache.get(key);
     if (known) return known;
     const size = logical(r);
@@ -184,33 +194,10 @@ export function int8Ops(
     ]);
     // a same-size convolution keeps its input's grid (layouts compare grids by identity)
     const same = stride === 1 && top + bottom === k - 1 && left + right === k - 1;
-    const result = { idx, grid: same ? size : { h: ys.out, w: xs.out }, phases: false };
+    const result = { idx, grid: same ? size : { h: ys.out, w: xs.out } };
     indexCache.set(key, result);
     return result;
   };
-  /** Gather indices [4, H, W, 4] of the up-sampling phases over a rows layout (H, W its logical size). */
-  const phaseIndices = (r: Rows) => {
-    const key = `phases ${r.grid.h} ${r.grid.w} ${r.phases}`;
-    const known = indexCache.get(key);
-    if (known) return known;
-    const size = logical(r);
-    const axis = (length: Value, vertical: boolean) => {
-      const coords = op("Add", [
-        op("Unsqueeze", [range(length), i64([0, 2])]), // [1, n, 1]
-        op("Reshape", [i64(PHASE_OFFSETS), i64([2, 1, 2])]),
-      ]); // [2, n, 2]: (parity, position, tap)
-      return offsets(r, resolve(coords, length, "edge"), vertical);
-    };
-    const sum = op("Add", [
-      op("Unsqueeze", [axis(size.h, true), i64([1, 3, 5])]), // [2, 1, H, 1, 2, 1]
-      op("Unsqueeze", [axis(size.w, false), i64([0, 2, 4])]), // [1, 2, 1, W, 1, 2]
-    ]);
-    const idx = op("Reshape", [sum, op("Concat", [i64([4]), size.h, size.w, i64([4])], { axis: 0 })]);
-    const result = { idx, grid: size, phases: true };
-    indexCache.set(key, result);
-    return result;
-  };
-
   /**
    * x channels-last (a channels-first x transposed once, for its other readers too) and rounded to uint8
    * with its own range: the values, their scale and zero point, and for a wide input a second part.
@@ -242,27 +229,21 @@ export function int8Ops(
   };
 
   /**
-   * The int8 product of the gathered input parts [..., K] and the filter [K, out] (or one per up-sampling
-   * phase, [4, 1, K, out]) in float32, summed over the parts. In calibration: a float32 MatMul, and for
-   * GPTQ the moments of the rows as taps.
+   * The int8 product of the gathered input parts [..., K] and the filter ([out, K] rows) in float32,
+   * summed over the parts. In calibration: a float32 MatMul, and for GPTQ the moments of the rows as taps.
    */
   const product = (
     key: string,
     inputs: { a: Value; scale: Value; zero: Value }[],
-    columns: Float32Array[],
-    [k, out]: [number, number],
+    w: Float32Array,
+    out: number,
   ) => {
-    const phased = columns.length > 1;
-    const shape = phased ? [4, 1, k, out] : [k, out];
-    const scaleShape = phased ? [4, 1, 1, out] : [out];
+    const k = w.length / out;
     const a = inputs[0]!.a;
     if (calibrate) {
-      const data = new Float32Array(columns.length * k * out);
-      columns.forEach((w, p) => {
-        for (let o = 0; o < out; o++)
-          for (let i = 0; i < k; i++) data[p * k * out + i * out + o] = w[o * k + i]!;
-      });
-      if (gptqFilters.has(key) && !phased) {
+      const data = new Float32Array(k * out);
+      for (let o = 0; o < out; o++) for (let i = 0; i < k; i++) data[i * out + o] = w[o * k + i]!;
+      if (gptqFilters.has(key)) {
         const s = sampleStride;
         const sample =
           s > 1 ? op("Slice", [a, i64([0, 0]), i64([MAX_INT64, MAX_INT64]), i64([1, 2]), i64([s, s])]) : a;
@@ -270,20 +251,13 @@ export function int8Ops(
         taps.push([op("MatMul", [op("Transpose", [flat], { perm: [1, 0] }), flat]), `${key}:moments`]);
         taps.push([op("Cast", [dimOf(flat, 0)], { to: DataType.FLOAT }), `${key}:count`]);
       }
-      return op("MatMul", [a, g.initializer(`${key}:float`, DataType.FLOAT, shape, bytes(data))]);
+      return op("MatMul", [a, g.initializer(`${key}:float`, DataType.FLOAT, [k, out], bytes(data))]);
     }
-    const moments = "moments" in mode && !phased ? mode.moments.get(key) : undefined;
-    const q = new Int8Array(columns.length * k * out);
-    const scales = new Float32Array(columns.length * out);
-    columns.forEach((w, p) => {
-      const rounded = roundFilter(w, out, moments);
-      for (let o = 0; o < out; o++) {
-        scales[p * out + o] = rounded.scales[o]!;
-        for (let i = 0; i < k; i++) q[p * k * out + i * out + o] = rounded.q[o * k + i]!;
-      }
-    });
-    const filter = g.initializer(`${key}:int8`, DataType.INT8, shape, new Uint8Array(q.buffer));
-    const filterScales = g.initializer(`${key}:scales`, DataType.FLOAT, scaleShape, bytes(scales));
+    const rounded = roundFilter(w, out, "moments" in mode ? mode.moments.get(key) : undefined);
+    const q = new Int8Array(k * out);
+    for (let o = 0; o < out; o++) for (let i = 0; i < k; i++) q[i * out + o] = rounded.q[o * k + i]!;
+    const filter = g.initializer(`${key}:int8`, DataType.INT8, [k, out], new Uint8Array(q.buffer));
+    const filterScales = g.initializer(`${key}:scales`, DataType.FLOAT, [out], bytes(rounded.scales));
     // MatMulInteger → Cast → Mul by the two scales' product: ONNX Runtime's MatMulIntegerToFloat
     const products = inputs.map((input) =>
       op("Mul", [
@@ -308,34 +282,44 @@ export function int8Ops(
     const source = upsampled.get(x);
     const { r, parts } = quantized(source ?? x, inputs, key);
     let gather = (v: Value) => v;
-    let columns: Float32Array[];
-    let layout: Rows;
+    let layout: Rows = { ...r, channels: out };
+    let columns: Float32Array;
+    let width = out;
     if (source !== undefined) {
-      // nearest 2×, reflect 1, 3×3: per output phase a 2×2 filter on the edge-clamped source
-      const { idx, grid } = phaseIndices(r);
+      // nearest 2×, reflect 1, 3×3: each 2×2 window of the edge-padded source decides four output pixels
+      const indices = convIndices(r, 2, 1, [1, 1, 1, 1], "edge");
       gather = (v) =>
-        op("Reshape", [op("Gather", [rowView(v, inputs), idx], { axis: 1 }), i64([0, 0, 0, 0, -1])]);
-      columns = [0, 1, 2, 3].map((p) => phaseFilter(data, dims, p >> 1, p & 1));
-      layout = { phases: true, grid, channels: out };
+        op("Reshape", [op("Gather", [rowView(v, inputs), indices.idx], { axis: 1 }), i64([0, 0, 0, -1])]);
+      columns = windowFilter(data, dims);
+      width = 4 * out;
+      layout = { windows: true, grid: indices.grid, channels: out };
     } else {
-      layout = { ...r, channels: out };
       if (k > 1 || before + after > 0 || stride > 1) {
         const indices = convIndices(r, k, stride, [before, before, after, after], "reflect");
         gather = (v) =>
           op("Reshape", [op("Gather", [rowView(v, inputs), indices.idx], { axis: 1 }), i64([0, 0, 0, -1])]);
-        layout = { phases: indices.phases, grid: indices.grid, channels: out };
+        layout = { windows: false, grid: indices.grid, channels: out };
       }
-      columns = [tapMajorRows(data, dims)];
+      columns = tapMajorRows(data, dims);
     }
     const gathered = parts.map((p) => ({ a: gather(p.q), scale: p.scale, zero: p.zero }));
-    let y = product(key, gathered, columns, [columns[0]!.length / out, out]);
-    if (bias) y = op("Add", [y, op("Reshape", [bias, i64([-1])])]);
+    let y = product(key, gathered, columns, width);
+    if (bias) {
+      const b = op("Reshape", [bias, i64([-1])]);
+      y = op("Add", [y, width > out ? op("Tile", [b, i64([width / out])]) : b]); // a window's pixels: 4 · out
+    }
     return tag(y, layout);
   };
 
   /** x · scale + shift, per channel ([B, 1, C] each), shaped as x. */
-  const affine = (x: Value, r: Rows, scale: Value, shift: Value) =>
-    tag(op("Reshape", [op("Add", [op("Mul", [rowView(x, r.channels), scale]), shift]), op("Shape", [x])]), r);
+  const affine = (x: Value, r: Rows, scale: Value, shift: Value) => {
+    const scaled = op("Mul", [rowView(x, r.channels), scale]);
+    const y = tag(op("Reshape", [op("Add", [scaled, shift]), op("Shape", [x])]), r);
+    affineParts.set(y, { scaled, shift });
+    return y;
+  };
+  /** The outputs of affine, by their parts [B, R, C] and [B, 1, C] (an Add of one sums all three at once). */
+  const affineParts = new Map<Value, { scaled: Value; shift: Value }>();
   /**
    * The means of x and x² over the rows, [B, 1, C], and their count n (float): products with a row of
    * 1 / n (ONNX Runtime reduces the middle axis of [B, R, C] several times slower than this).
@@ -343,17 +327,40 @@ export function int8Ops(
   const averages = new Map<string, { average: Value; n: Value }>();
   const rowMeans = (x: Value, r: Rows, squares = true) => {
     const v = rowView(x, r.channels);
-    const key = `${r.grid.h} ${r.grid.w} ${r.phases}`;
+    const key = `${r.grid.h} ${r.grid.w} ${r.windows}`;
     let known = averages.get(key);
     if (!known) {
-      const count = dimOf(v, 1);
-      const n = op("Cast", [count], { to: DataType.FLOAT });
-      // ConstantOfShape's zeros (float32 by default) + 1 / n: [1, R], one per grid
-      const average = op("Unsqueeze", [
-        op("Add", [op("ConstantOfShape", [count]), op("Reciprocal", [n])]),
-        i64([0]),
-      ]);
-      known = { average, n };
+      if (!r.windows) {
+        const count = dimOf(v, 1);
+        const n = op("Cast", [count], { to: DataType.FLOAT });
+        // ConstantOfShape's zeros (float32 by default) + 1 / n: [1, R], one per grid
+        const average = op("Unsqueeze", [
+          op("Add", [op("ConstantOfShape", [count]), op("Reciprocal", [n])]),
+          i64([0]),
+        ]);
+        known = { average, n };
+      } else {
+        // 1 / n at the image's pixels, 0 at the windows' junk ones: [H + 1, 2] ⊗ [W + 1, 2], laid out
+        // as the windows are ([H + 1, W + 1, 2, 2]), n = 4 · H · W
+        const inside = (windows: Value) => {
+          const y = op("Sub", [
+            op("Add", [op("Unsqueeze", [op("Mul", [range(windows), i64([2])]), i64([1])]), i64([0, 1])]),
+            i64([1]),
+          ]); // [windows, 2]: the pixel's image coordinate
+          const image = op("Mul", [op("Sub", [windows, i64([1])]), i64([2])]);
+          const within = op("And", [op("GreaterOrEqual", [y, i64([0])]), op("Less", [y, image])]);
+          return { mask: op("Cast", [within], { to: DataType.FLOAT }), image };
+        };
+        const ys = inside(r.grid.h);
+        const xs = inside(r.grid.w);
+        const mask = op("Mul", [
+          op("Unsqueeze", [ys.mask, i64([1, 3])]),
+          op("Unsqueeze", [xs.mask, i64([0, 2])]),
+        ]);
+        const n = op("Cast", [op("Mul", [ys.image, xs.image])], { to: DataType.FLOAT });
+        const average = op("Div", [op("Reshape", [mask, i64([1, -1])]), n]);
+        known = { average, n };
+      }
       averages.set(key, known);
     }
     const { average, n } = known;
@@ -421,10 +428,10 @@ export function int8Ops(
     if (!r) return op(type, xs, attributes);
     // channels-first operands of a channels-last one are transposed (once each): the int8 convolutions
     // that follow read channels-last
-    const inputs = r.phases ? xs : xs.map((x) => toRows(x, r.channels));
+    const inputs = r.windows ? xs : xs.map((x) => toRows(x, r.channels));
     const same = inputs.every((x) => {
       const l = rows.get(x);
-      return l && l.phases === r.phases && l.grid === r.grid;
+      return l && l.windows === r.windows && l.grid === r.grid;
     });
     if (!same) return op(type, xs.map(toNchw), attributes);
     const y = tag(op(type, inputs, attributes), r);
@@ -485,7 +492,17 @@ export function int8Ops(
     },
     relu: (x) => elementwise("Relu", [x]),
     tanh: (x) => elementwise("Tanh", [x]),
-    add: (a, b) => elementwise("Add", [a, b]),
+    add(a, b) {
+      // x + (y · scale + shift) as one Sum of three (a residual block's end): one pass instead of two
+      const [other, normed] = affineParts.has(b) ? [a, b] : [b, a];
+      const parts = affineParts.get(normed);
+      const r = rows.get(normed);
+      const x = r && !r.windows ? toRows(other, r.channels) : other;
+      const same = r && rows.get(x)?.grid === r.grid && rows.get(x)?.windows === r.windows;
+      if (!parts || !r || !same) return elementwise("Add", [a, b]);
+      const sum = op("Sum", [rowView(x, r.channels), parts.scaled, parts.shift]);
+      return tag(op("Reshape", [sum, op("Shape", [x])]), r);
+    },
     upsampleNearest2x(x) {
       // recorded channels-first for any reader but a convolution (which runs on the source)
       const y = base.upsampleNearest2x(toNchw(x));
@@ -521,7 +538,7 @@ export function int8Ops(
     concatChannels(xs) {
       const layouts = xs.map((x) => rows.get(x));
       const r = layouts[0];
-      if (!r || !layouts.every((l) => l && l.phases === r.phases && l.grid === r.grid))
+      if (!r || !layouts.every((l) => l && l.windows === r.windows && l.grid === r.grid))
         return base.concatChannels(xs.map(toNchw));
       const channels = layouts.reduce((n, l) => n + l!.channels, 0);
       const y = tag(op("Concat", xs, { axis: -1 }), { ...r, channels });
@@ -537,7 +554,7 @@ export function int8Ops(
     flattenChw: (x) => base.flattenChw(toNchw(x)),
     flattenHwc(x) {
       const r = rows.get(x);
-      if (!r || r.phases) return base.flattenHwc(toNchw(x));
+      if (!r || r.windows) return base.flattenHwc(toNchw(x));
       return op("Flatten", [x], { axis: 1 });
     },
   };
@@ -550,18 +567,25 @@ export function int8Ops(
   };
 }
 
-/** The 2×2 filter [out, (u, v, c)] of up-sampling phase (a, b) from a 3×3 filter [out, in, 3, 3]. */
-function phaseFilter(data: Float32Array, [out, inputs]: number[], a: number, b: number): Float32Array {
-  const result = new Float32Array(out! * 4 * inputs!);
-  for (let o = 0; o < out!; o++)
-    for (let u = 0; u < 2; u++)
-      for (let v = 0; v < 2; v++)
-        for (let c = 0; c < inputs!; c++) {
-          let sum = 0;
-          for (const dy of PHASE_TAPS[a * 2 + u]!)
-            for (const dx of PHASE_TAPS[b * 2 + v]!) sum += data[((o * inputs! + c) * 3 + dy) * 3 + dx]!;
-          result[o * 4 * inputs! + (u * 2 + v) * inputs! + c] = sum;
-        }
+/**
+ * An up-sampling convolution's filter for its 2×2 windows: rows (a, b, out) (the window's pixel, then
+ * the output channel), columns (u, v, c) (the window's tap, then the input channel), from the 3×3 filter
+ * [out, in, 3, 3].
+ */
+function windowFilter(data: Float32Array, [out, inputs]: number[]): Float32Array {
+  const k = 4 * inputs!;
+  const result = new Float32Array(4 * out! * k);
+  for (let a = 0; a < 2; a++)
+    for (let b = 0; b < 2; b++)
+      for (let o = 0; o < out!; o++)
+        for (let u = 0; u < 2; u++)
+          for (let v = 0; v < 2; v++)
+            for (let c = 0; c < inputs!; c++) {
+              let sum = 0;
+              for (const dy of WINDOW_TAPS[a]![u]!)
+                for (const dx of WINDOW_TAPS[b]![v]!) sum += data[((o * inputs! + c) * 3 + dy) * 3 + dx]!;
+              result[((a * 2 + b) * out! + o) * k + (u * 2 + v) * inputs! + c] = sum;
+            }
   return result;
 }
 

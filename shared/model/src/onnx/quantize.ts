@@ -43,8 +43,9 @@ export type QuantizeMode = (
  * precision where one uint8 rounding moves them most:
  * - float32: the stem (7×7 on the 3-channel image: gathering 147 values a position for int8 costs more
  *   than the convolution saves), the two down-sampling convolutions (everything after them reads their
- *   output: in int8 they need their input and filter in two parts each, slower than float32) and the
- *   head (3 output channels: most of an int8 product's columns wasted);
+ *   output: in int8 they need their input in two parts and their filter rounded by GPTQ to come close,
+ *   and then run no faster than in float32) and the head (3 output channels: most of an int8 product's
+ *   columns wasted);
  * - input in two parts: every encoder block's first convolution (it reads the residual stream, whose
  *   range is wide) and the first block's second;
  * - GPTQ: the encoder's convolutions.
