@@ -1,6 +1,7 @@
 /**
  * @module The int8 suite: light int8 against float32 ONNX in one run (with the worker's session options,
- * and on one thread), its error on the demo model, and the float32 ceiling.
+ * with ONNX Runtime's spinning threads, and on one thread), its error on the demo model, and the float32
+ * ceiling timed in turn with the generator.
  */
 import { readdir, readFile } from "node:fs/promises";
 import { availableParallelism, loadavg } from "node:os";
@@ -14,7 +15,7 @@ import { quantizationError } from "../../gpu-worker/src/runtime/onnx/quantizatio
 import { quantizeGenerator } from "../../gpu-worker/src/runtime/onnx/quantize-generator.ts";
 import { createSession } from "../../gpu-worker/src/runtime/onnx/session.ts";
 import type { RgbImage } from "../../gpu-worker/src/runtime/translator.ts";
-import { benchConfig, gflopPerImage, medianTime } from "../generator/measure.ts";
+import { benchConfig, gflopPerImage } from "../generator/measure.ts";
 
 const DEMO = "models/demo/emoji-light.safetensors";
 const HELD_OUT = "test/fixtures/demo-check/testA";
@@ -36,7 +37,7 @@ export interface Int8BenchResult {
   loadAverage: number;
   /** Seconds quantizeGenerator took for the default model (4 calibration images, GPTQ included). */
   quantizeSeconds: number;
-  /** The worker's session options first (one intra-op thread a core, spinning), then the others. */
+  /** The worker's session options first (one intra-op thread a core, not spinning), then the others. */
   timings: Int8Timing[];
   generatorGflops: number;
   ceilingGflops: number;
@@ -54,8 +55,11 @@ async function heldOut(): Promise<RgbImage[]> {
   return Promise.all(names.map(async (n) => decodeImage(await readFile(join(HELD_OUT, n)))));
 }
 
-/** How the forwards run: the worker's session options, the same without spinning threads, or one thread. */
-type Threads = "worker" | "no spinning" | "one thread";
+/**
+ * How the forwards run: the worker's session options (`createSession`: a thread a core, sleeping between
+ * parallel loops), the same with ONNX Runtime's default spinning threads, or one thread.
+ */
+type Threads = "worker" | "spinning" | "one thread";
 
 async function sessionFor(model: Uint8Array, threads: Threads): Promise<InferenceSession> {
   if (threads === "worker") return (await createSession(model)).session;
@@ -64,33 +68,36 @@ async function sessionFor(model: Uint8Array, threads: Threads): Promise<Inferenc
     interOpNumThreads: 1,
     executionMode: "sequential",
     graphOptimizationLevel: "all",
-    // ONNX Runtime's threads spin between parallel loops; on a machine other processes load, the one
-    // spinning holds a core the other needs (session config entry session.intra_op.allow_spinning)
-    ...(threads === "no spinning" ? { extra: { session: { intra_op: { allow_spinning: "0" } } } } : {}),
   });
 }
 
+/** A model to time and the input it runs on. */
+interface Timed {
+  model: Uint8Array;
+  input: Tensor;
+}
+
+const imageInput = (size: number) =>
+  new Tensor(
+    "float32",
+    Float32Array.from({ length: 3 * size * size }, () => Math.random() * 2 - 1),
+    [1, 3, size, size],
+  );
+
 /**
- * Median ms of one forward of a [1, 3, size, size] input for each model, their runs taken in turn until
- * `budgetMs` per model is spent: a load that comes and goes slows each model alike.
+ * Median ms of one forward of each model, their runs taken in turn until `budgetMs` per model is spent:
+ * a load that comes and goes slows each model alike.
  */
-async function forwardMs(
-  models: Uint8Array[],
-  size: number,
-  budgetMs: number,
-  threads: Threads,
-): Promise<number[]> {
+async function forwardMs(timed: Timed[], budgetMs: number, threads: Threads): Promise<number[]> {
   const sessions = [];
-  for (const model of models) sessions.push(await sessionFor(model, threads));
-  const data = Float32Array.from({ length: 3 * size * size }, () => Math.random() * 2 - 1);
-  const input = new Tensor("float32", data, [1, 3, size, size]);
+  for (const { model } of timed) sessions.push(await sessionFor(model, threads));
   const times: number[][] = sessions.map(() => []);
-  for (const session of sessions) await session.run({ input });
+  for (const [i, session] of sessions.entries()) await session.run({ input: timed[i]!.input });
   const start = performance.now();
   do {
     for (const [i, session] of sessions.entries()) {
       const t = performance.now();
-      await session.run({ input });
+      await session.run({ input: timed[i]!.input });
       times[i]!.push(performance.now() - t);
     }
   } while (performance.now() - start < budgetMs * sessions.length);
@@ -98,8 +105,8 @@ async function forwardMs(
   return times.map((t) => t.sort((a, b) => a - b)[Math.floor(t.length / 2)]!);
 }
 
-/** GFLOP/s of the ceiling convolution on the same session options as the generator. */
-async function ceilingGflops(budgetMs: number): Promise<number> {
+/** The ceiling convolution as a model, and its GFLOP per forward. */
+function ceilingModel(): Timed & { gflop: number } {
   const { channels: c, side } = CEILING;
   const g = new OnnxGraph("ceiling");
   const x = g.input("input", DataType.FLOAT, [1, c, side, side]);
@@ -107,13 +114,11 @@ async function ceilingGflops(budgetMs: number): Promise<number> {
   const filter = g.initializer("w", DataType.FLOAT, [c, c, 3, 3], new Uint8Array(w.buffer));
   const y = g.op("Conv", [x, filter], { pads: [1, 1, 1, 1] });
   g.output(y, "output", DataType.FLOAT, [1, c, side, side]);
-  const { session } = await createSession(
-    g.toModel({ producerName: "bench", producerVersion: "0", metadata: {} }),
-  );
-  const input = new Tensor("float32", new Float32Array(c * side * side).fill(0.5), [1, c, side, side]);
-  const { median } = await medianTime(() => session.run({ input }), budgetMs);
-  await session.release();
-  return (2 * c * c * 9 * side * side) / 1e9 / (median / 1000);
+  return {
+    model: g.toModel({ producerName: "bench", producerVersion: "0", metadata: {} }),
+    input: new Tensor("float32", new Float32Array(c * side * side).fill(0.5), [1, c, side, side]),
+    gflop: (2 * c * c * 9 * side * side) / 1e9,
+  };
 }
 
 /** The demo model quantised on half of its held-out images, measured against float32 on the other half. */
@@ -156,15 +161,19 @@ export async function benchInt8(size: number, budgetMs: number): Promise<Int8Ben
   const int8 = await quantized(false);
   const quantizeSeconds = (performance.now() - start) / 1000;
   const int8FloatEncoder = await quantized(true);
-  const ceiling = await ceilingGflops(budgetMs);
+  const ceiling = ceilingModel();
+  const input = imageInput(size);
   const timings: Int8Timing[] = [];
-  for (const threads of ["worker", "no spinning", "one thread"] as const) {
-    const [float32Ms, int8Ms, int8FloatEncoderMs] = await forwardMs(
-      [float32, int8, int8FloatEncoder],
-      size,
+  let ceilingMs = 0;
+  for (const threads of ["worker", "spinning", "one thread"] as const) {
+    // the ceiling convolution is timed in turn with the worker's models, so that both see the same load
+    const models = [float32, int8, int8FloatEncoder].map((model) => ({ model, input }));
+    const [float32Ms, int8Ms, int8FloatEncoderMs, convMs] = await forwardMs(
+      threads === "worker" ? [...models, ceiling] : models,
       budgetMs,
       threads,
     );
+    if (convMs !== undefined) ceilingMs = convMs;
     timings.push({
       threads,
       float32Ms: float32Ms!,
@@ -179,7 +188,7 @@ export async function benchInt8(size: number, budgetMs: number): Promise<Int8Ben
     timings,
     generatorGflops:
       gflopPerImage({ model: "light", backend: "onnx", size, batch: 1 }) / (timings[0]!.float32Ms / 1000),
-    ceilingGflops: ceiling,
+    ceilingGflops: ceiling.gflop / (ceilingMs / 1000),
     demo: await demoError(images),
   };
 }
@@ -192,7 +201,7 @@ export function int8Section(r: Int8BenchResult): string {
   return [
     `int8 against float32 (ONNX Runtime CPU, light ngf 64, ${r.size}², batch 1): ms an image (against float32), the three models in turn, one run each way`,
     [
-      `| model | ${r.timings.map((t) => (t.threads === "worker" ? "worker's session options" : t.threads)).join(" | ")} |`,
+      `| model | ${r.timings.map((t) => (t.threads === "worker" ? "worker's session options" : t.threads === "spinning" ? "spinning threads" : t.threads)).join(" | ")} |`,
       `|---|${r.timings.map(() => "---|").join("")}`,
       row("float32", (t) => t.float32Ms),
       row("int8 (default)", (t) => t.int8Ms),

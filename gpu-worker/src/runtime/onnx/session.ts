@@ -23,7 +23,10 @@ export interface SessionChoices {
 /**
  * An inference session: on WebGPU (nodes it lacks kernels for, the shape arithmetic, run on the CPU), or
  * on the best present provider that starts: a GPU provider whose CUDA libraries are missing fails at
- * session creation, and the next one is tried. Intra-op threads: one per core.
+ * session creation, and the next one is tried. Intra-op threads: one per core, which sleep between
+ * parallel loops instead of spinning (ONNX Runtime's default spins): a spinning thread holds a core that
+ * the thread a loop waits for needs whenever anything else runs on the machine (the worker's HTTP, image
+ * decoding, other processes), and int8's many short loops lose the most (`npm run bench -- --suites int8`).
  */
 export async function createSession(
   model: Uint8Array | string,
@@ -41,7 +44,12 @@ export async function createSession(
         graphOptimizationLevel: "all",
         // on WebGPU, ORT warns on every session that shape arithmetic stays on the CPU, as intended
         ...(on.webgpu ? { logSeverityLevel: 3 as const } : {}),
-        ...(on.prepack === false ? { extra: { session: { disable_prepacking: "1" } } } : {}),
+        extra: {
+          session: {
+            intra_op: { allow_spinning: "0" },
+            ...(on.prepack === false ? { disable_prepacking: "1" } : {}),
+          },
+        },
       };
       const session =
         typeof model === "string"
