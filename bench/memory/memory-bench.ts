@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { type GeneratorConfig, generatorParamShapes, initialWeights } from "@ugatit/model/architecture";
-import { writeTorchCheckpoint } from "@ugatit/model/checkpoints";
+import { elementCount, writeTorchCheckpoint } from "@ugatit/model/checkpoints";
 import type { HoldProbe, TranslateProbe } from "./memory-probe.ts";
 
 const PROBE = new URL("./memory-probe.ts", import.meta.url).pathname;
@@ -33,7 +33,7 @@ export async function probeMemory(
 /** Bytes of a generator's float32 weights. */
 export function generatorBytes(config: GeneratorConfig): number {
   let n = 0;
-  for (const [, shape] of generatorParamShapes(config)) n += 4 * shape.reduce((a, b) => a * b, 1);
+  for (const [, shape] of generatorParamShapes(config)) n += 4 * elementCount(shape);
   return n;
 }
 

@@ -1,5 +1,6 @@
 import { describeGenerator } from "@ugatit/model/architecture";
 import {
+  elementCount,
   inferDiscriminatorConfig,
   inferGeneratorConfig,
   openWeightFile,
@@ -57,7 +58,7 @@ function summarise(
 ): NetworkSummary {
   const parameters = [...shapes.entries()]
     .filter(([key]) => !/\.weight_[uv]$/.test(key)) // spectral norm's power-iteration state is not a parameter
-    .reduce((n, [, shape]) => n + shape.reduce((a, b) => a * b, 1), 0);
+    .reduce((n, [, shape]) => n + elementCount(shape), 0);
   if (shapes.has("DownBlock.1.weight")) {
     const config = inferGeneratorConfig(shapes);
     return {

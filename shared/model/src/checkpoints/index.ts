@@ -31,5 +31,5 @@ export {
 } from "./tf-generator.ts";
 export { type TorchCheckpointOptions, writeTorchCheckpoint } from "./torch-zip-writer.ts";
 export { modelDomains, UGATIT_METADATA_KEY, type UgatitMetadata } from "./ugatit-metadata.ts";
-export type { TensorDtype, TensorInfo, WeightFile } from "./weight-file.ts";
+export { elementCount, type TensorDtype, type TensorInfo, type WeightFile } from "./weight-file.ts";
 export { writeAtomically, writeBytesAtomically } from "./write-all.ts";

@@ -27,6 +27,7 @@ export interface WeightFile {
   close(): Promise<void>;
 }
 
+/** The number of values a tensor of `shape` holds. */
 export function elementCount(shape: readonly number[]): number {
   return shape.reduce((n, d) => n * d, 1);
 }
