@@ -196,6 +196,20 @@ export async function benchInt8(size: number, budgetMs: number): Promise<Int8Ben
   };
 }
 
+/** The issue's targets against this run: int8 at most 0.5× float32, ≥ 30 dB, CAM within 2 %; 85 % of the ceiling. */
+function targetsLine(r: Int8BenchResult): string {
+  const worker = r.timings.find((t) => t.threads === "worker")!;
+  const demo = r.demo.find((d) => !d.floatEncoder)!;
+  const mark = (met: boolean) => (met ? "met" : "NOT met");
+  const ratio = worker.int8Ms / worker.float32Ms;
+  const share = r.generatorGflops / r.ceilingGflops;
+  return [
+    `Targets: int8 (default) ≤ 0.5× float32 with the worker's session options: ${ratio.toFixed(2)}×, ${mark(ratio <= 0.5)}`,
+    `≥ 30 dB and CAM within 2 % on the demo model: ${demo.psnr.toFixed(1)} dB, ${(100 * demo.camRelative).toFixed(1)} %, ${mark(demo.psnr >= 30 && demo.camRelative <= 0.02)}`,
+    `float32 generator ≥ 85 % of the ceiling (an aim): ${(100 * share).toFixed(0)} %, ${mark(share >= 0.85)}.`,
+  ].join("; ");
+}
+
 export function int8Section(r: Int8BenchResult): string {
   const cell = (ms: number, t: Int8Timing) => `${ms.toFixed(0)} (${(ms / t.float32Ms).toFixed(2)}×)`;
   const row = (label: string, pick: (t: Int8Timing) => number) =>
@@ -210,6 +224,7 @@ export function int8Section(r: Int8BenchResult): string {
       row("int8 (default)", (t) => t.int8Ms),
       row("int8, `--float-encoder`", (t) => t.int8FloatEncoderMs),
     ].join("\n"),
+    targetsLine(r),
     `Quantising the default model (4 calibration images at ${r.size}², GPTQ included) took ${r.quantizeSeconds.toFixed(0)} s.`,
     `Demo model (${DEMO_SIZE}², 16 held-out images, calibrated on the other 16): ${r.demo
       .map(
