@@ -5,12 +5,10 @@
  * `npm run bench -- --suites memory`), and a worker's two generators, once loaded, hold at most 1.5× their
  * bytes (typically 1.34×).
  */
-import { stat } from "node:fs/promises";
-import { discriminatorParamShapes, generatorParamShapes, initialWeights } from "@ugatit/model/architecture";
-import { writeTorchCheckpoint } from "@ugatit/model/checkpoints";
+import { generatorParamShapes, initialWeights } from "@ugatit/model/architecture";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { generatorBytes as bytesOf, probeMemory } from "../../../../bench/memory/memory-bench.ts";
-import { scratch } from "../../../../shared/model/src/checkpoints/testing.ts";
+import { scratch, writeFullCheckpoint } from "../../../../shared/model/src/checkpoints/testing.ts";
 
 const CONFIG = { ngf: 32, nBlocks: 4, light: false, imgSize: 256 };
 
@@ -23,21 +21,9 @@ beforeAll(async () => {
   dir = await scratch();
   const generator = initialWeights(generatorParamShapes(CONFIG), 1);
   generatorBytes = bytesOf(CONFIG);
-  const discriminator = (nLayers: number) => initialWeights(discriminatorParamShapes({ ndf: 8, nLayers }), 2);
   checkpoint = dir.path("full32.pt");
-  await writeTorchCheckpoint(
-    checkpoint,
-    new Map([
-      ["genA2B", generator],
-      ["genB2A", generator],
-      ["disGA", discriminator(7)],
-      ["disGB", discriminator(7)],
-      ["disLA", discriminator(5)],
-      ["disLB", discriminator(5)],
-    ]),
-  );
+  fileBytes = await writeFullCheckpoint(checkpoint, generator, (shapes) => initialWeights(shapes, 2));
   generator.clear();
-  fileBytes = (await stat(checkpoint)).size;
 }, 120_000);
 afterAll(() => dir.remove());
 

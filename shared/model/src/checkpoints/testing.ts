@@ -1,13 +1,16 @@
 /** @module Fixture paths and assertions shared by this folder's tests. */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { expect } from "vitest";
+import { discriminatorParamShapes } from "../architecture/discriminator-spec.ts";
+import type { TorchWeights } from "../architecture/params.ts";
 import { CheckpointError, type CheckpointErrorCode } from "./errors.ts";
+import { writeTorchCheckpoint } from "./torch-zip-writer.ts";
 
 export const PARITY = fileURLToPath(new URL("../../../../test/fixtures/ugatit-parity/", import.meta.url));
 export const CHECKPOINTS = fileURLToPath(new URL("../../../../test/fixtures/checkpoints/", import.meta.url));
@@ -81,3 +84,28 @@ export async function expectCheckpointError(
 }
 
 export const TF_UGATIT = fileURLToPath(new URL("../../../../test/fixtures/tf-ugatit/", import.meta.url));
+
+/**
+ * Writes an official-layout checkpoint at `path` with `generator` as both genA2B and genB2A and small
+ * discriminators (ndf 8, filled by `discriminator`), as the memory tests need: big where a full model is
+ * big. Resolves with the file's size in bytes.
+ */
+export async function writeFullCheckpoint(
+  path: string,
+  generator: TorchWeights,
+  discriminator: (shapes: Map<string, number[]>) => TorchWeights,
+): Promise<number> {
+  const d = (nLayers: number) => discriminator(discriminatorParamShapes({ ndf: 8, nLayers }));
+  await writeTorchCheckpoint(
+    path,
+    new Map([
+      ["genA2B", generator],
+      ["genB2A", generator],
+      ["disGA", d(7)],
+      ["disGB", d(7)],
+      ["disLA", d(5)],
+      ["disLB", d(5)],
+    ]),
+  );
+  return (await stat(path)).size;
+}
