@@ -178,7 +178,7 @@ describe("@ugatit/client on the real stack", () => {
     try {
       await waitUntil("client-worker", async () => (await fetch(worker)).ok, 120_000);
       const translated = await fetch(worker, { method: "POST", body: await readFile(INPUT) });
-      expect(translated.status).toBe(200);
+      expect(translated.status, translated.ok ? "" : await translated.text()).toBe(200);
       expect(translated.headers.get("x-job")).toMatch(/^[0-9A-Z]{26}$/);
       expect((await sharp(new Uint8Array(await translated.arrayBuffer())).metadata()).format).toBe("png");
       const refused = await fetch(`${worker}/?key=ugk_wrong`, {

@@ -1,6 +1,7 @@
 /**
  * A Worker that uses @ugatit/client, for the test that runs the client inside workerd: POST an image,
- * get back the translated image (or the client's error as JSON). EDGE and API_KEY come as vars.
+ * get back the translated image, or the client's error as JSON: a problem's members with 502, any other
+ * error's name and message with 500 (so that a test failing here says why). EDGE and API_KEY come as vars.
  */
 import { ApiProblemError, createClient } from "@ugatit/client";
 
@@ -21,7 +22,10 @@ export default {
       });
       return new Response(await result.image(), { headers: { "x-job": result.job.id } });
     } catch (error) {
-      if (!(error instanceof ApiProblemError)) throw error;
+      if (!(error instanceof ApiProblemError)) {
+        const { name, message } = error instanceof Error ? error : { name: "thrown", message: String(error) };
+        return Response.json({ name, message }, { status: 500 });
+      }
       return Response.json({ name: error.name, status: error.status, type: error.type }, { status: 502 });
     }
   },

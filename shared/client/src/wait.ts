@@ -1,9 +1,15 @@
 /** @module Waiting for a job: polling its Location with backoff, and a sleep the caller's signal can end. */
+import { ApiNetworkError } from "./errors.ts";
 import type { TranslationJob } from "./types.ts";
 
 /** The first poll after Retry-After (or this), each next one 1.5× later, capped. */
 const FIRST_POLL_MS = 500;
 const MAX_POLL_MS = 5_000;
+/**
+ * Polls in a row that may get no answer before the wait gives up: a poll is a GET, safe to repeat, and a
+ * connection dropped once (a proxy's idle timeout, a restarted pod) should not end a job's wait.
+ */
+export const MAX_UNANSWERED_POLLS = 3;
 
 export function isFinished(job: TranslationJob): boolean {
   return job.status !== "queued" && job.status !== "running";
@@ -11,6 +17,8 @@ export function isFinished(job: TranslationJob): boolean {
 
 /**
  * Polls `read` until the job has finished, `firstDelayMs` first (the 202's Retry-After), then with backoff.
+ * A poll that gets no answer (ApiNetworkError) is tried again at the next interval, up to
+ * {@link MAX_UNANSWERED_POLLS} in a row; any other error ends the wait.
  *
  * @example
  * const done = await pollUntilFinished(() => client.getTranslation(id), 1000, signal);
@@ -21,11 +29,19 @@ export async function pollUntilFinished(
   signal: AbortSignal | undefined,
 ): Promise<TranslationJob> {
   let delay = firstDelayMs ?? FIRST_POLL_MS;
+  let unanswered = 0;
   for (;;) {
     await sleep(delay, signal);
-    const job = await read();
-    if (isFinished(job)) return job;
     delay = Math.min(Math.max(delay, FIRST_POLL_MS) * 1.5, MAX_POLL_MS);
+    let job: TranslationJob;
+    try {
+      job = await read();
+    } catch (error) {
+      if (!(error instanceof ApiNetworkError) || ++unanswered >= MAX_UNANSWERED_POLLS) throw error;
+      continue;
+    }
+    unanswered = 0;
+    if (isFinished(job)) return job;
   }
 }
 
