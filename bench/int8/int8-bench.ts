@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { generatorMacs, generatorParamShapes, initialWeights } from "@ugatit/model/architecture";
 import { loadGenerator } from "@ugatit/model/checkpoints";
 import { DataType, exportGeneratorToOnnx, OnnxGraph } from "@ugatit/model/onnx";
-import { InferenceSession, Tensor } from "onnxruntime-node";
+import { type InferenceSession, Tensor } from "onnxruntime-node";
 import { decodeImage } from "../../gpu-worker/src/image/index.ts";
 import { quantizationError } from "../../gpu-worker/src/runtime/onnx/quantization-error.ts";
 import { quantizeGenerator } from "../../gpu-worker/src/runtime/onnx/quantize-generator.ts";
@@ -64,13 +64,8 @@ async function heldOut(): Promise<RgbImage[]> {
 type Threads = "worker" | "spinning" | "one thread";
 
 async function sessionFor(model: Uint8Array, threads: Threads): Promise<InferenceSession> {
-  if (threads === "worker") return (await createSession(model)).session;
-  return InferenceSession.create(model, {
-    intraOpNumThreads: threads === "one thread" ? 1 : availableParallelism(),
-    interOpNumThreads: 1,
-    executionMode: "sequential",
-    graphOptimizationLevel: "all",
-  });
+  const choices = { worker: {}, spinning: { spinning: true }, "one thread": { threads: 1 } }[threads];
+  return (await createSession(model, choices)).session;
 }
 
 /** A model to time and the input it runs on. */

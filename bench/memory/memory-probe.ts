@@ -6,6 +6,7 @@
  * Run with --expose-gc.
  */
 import { isDirection } from "@ugatit/contracts/directions";
+// ONNX Runtime's library loaded before the baseline is read (loadTranslator imports it lazily)
 import "../../gpu-worker/src/runtime/onnx/session.ts";
 import { loadTranslator } from "../../gpu-worker/src/runtime/create-translator.ts";
 

@@ -17,7 +17,7 @@ const MODEL = "model.onnx";
 const DATA = "model.onnx.data";
 
 /** Writes `model.onnx` and its `model.onnx.data` into `dir`; the weights stream out, never copied whole. */
-export async function writeModelFiles({ graph, model }: GeneratorRecording, dir: string): Promise<string> {
+async function writeModelFiles({ graph, model }: GeneratorRecording, dir: string): Promise<string> {
   const split = graph.toModelWithExternalData(model, DATA);
   await pipeline(Readable.from(split.data), createWriteStream(join(dir, DATA), { flags: "wx", mode: 0o600 }));
   await writeFile(join(dir, MODEL), split.model, { flag: "wx", mode: 0o600 });

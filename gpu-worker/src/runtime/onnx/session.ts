@@ -18,6 +18,13 @@ export interface SessionChoices {
    * second copy of it while the session is made (2.1× the checkpoint at the peak, against 1.27×).
    */
   prepack?: boolean;
+  /** Intra-op threads (default: one a core). */
+  threads?: number;
+  /**
+   * Let idle intra-op threads spin, as ONNX Runtime does by default (false unless true: see
+   * {@link createSession}); for the benchmark that compares the two.
+   */
+  spinning?: boolean;
 }
 
 /**
@@ -38,7 +45,7 @@ export async function createSession(
     try {
       const options: InferenceSession.SessionOptions = {
         executionProviders: providers.slice(i),
-        intraOpNumThreads: availableParallelism(),
+        intraOpNumThreads: on.threads ?? availableParallelism(),
         interOpNumThreads: 1,
         executionMode: "sequential",
         graphOptimizationLevel: "all",
@@ -46,7 +53,7 @@ export async function createSession(
         ...(on.webgpu ? { logSeverityLevel: 3 as const } : {}),
         extra: {
           session: {
-            intra_op: { allow_spinning: "0" },
+            intra_op: { allow_spinning: on.spinning ? "1" : "0" },
             ...(on.prepack === false ? { disable_prepacking: "1" } : {}),
           },
         },

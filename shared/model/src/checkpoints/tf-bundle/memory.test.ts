@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { openWeightFile } from "../open.ts";
 import { runMemoryProbe, type Scratch, scratch, TF_UGATIT } from "../testing.ts";
+import { elementCount } from "../weight-file.ts";
 import { type BundleTensor, writeTfBundle } from "./bundle-writer.ts";
 
 let dir: Scratch;
@@ -52,9 +53,9 @@ test("one generator of a full-size training checkpoint (ch 64, 256², Adam slots
   const mlpIndex = names.findIndex((t) => t.name === "generator_B/MLP/linear_0/dense/kernel");
   const tensors: BundleTensor[] = names.map((info, index) => {
     const shape = fullSize(info.name, shapes.get(variableOf(info.name))!);
-    fileBytes += 4 * shape.reduce((n, d) => n * d, 1);
+    fileBytes += 4 * elementCount(shape);
     if (!isGeneratorB(info.name)) return { name: info.name, shape, content: "zeros" };
-    generatorBytes += 4 * shape.reduce((n, d) => n * d, 1);
+    generatorBytes += 4 * elementCount(shape);
     return { name: info.name, shape, content: (i: number) => valueAt(index, i) };
   });
   expect(generatorBytes).toBe(4 * 278_970_308);
