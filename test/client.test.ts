@@ -148,6 +148,9 @@ describe("@ugatit/client on the real stack", () => {
 
   it("runs inside workerd: a Worker's translate() through the edge, and a typed problem there too", async () => {
     const dir = await mkdtemp(join(tmpdir(), "ugatit-client-worker-"));
+    // wrangler dev --no-bundle reloads the Worker on any change under the script's folder, so the state it
+    // writes on every request goes beside that folder, not into it (inside, it reloaded without end)
+    const script = join(dir, "script");
     // bundled for a neutral platform: a Node built-in in the client's main entry would fail here
     await build({
       entryPoints: [IN_WORKER],
@@ -155,11 +158,11 @@ describe("@ugatit/client on the real stack", () => {
       format: "esm",
       platform: "neutral",
       conditions: ["@ugatit/source"],
-      outfile: join(dir, "worker.js"),
+      outfile: join(script, "worker.js"),
       logLevel: "silent",
     });
     const port = await freePort();
-    const args = ["dev", join(dir, "worker.js"), "--no-bundle", "--local", "--ip", "127.0.0.1"];
+    const args = ["dev", join(script, "worker.js"), "--no-bundle", "--local", "--ip", "127.0.0.1"];
     stack.supervisor.start({
       name: "client-worker",
       command: process.execPath,
@@ -171,19 +174,29 @@ describe("@ugatit/client on the real stack", () => {
         ...["--var", `EDGE:${stack.info.edgeUrl}`, "--var", `API_KEY:${stack.info.apiKey}`],
         "--show-interactive-dev-session=false",
       ],
-      cwd: dir,
+      cwd: script,
       env: { CI: "true" },
     });
     const worker = `http://127.0.0.1:${port}`;
     try {
-      await waitUntil("client-worker", async () => (await fetch(worker)).ok, 120_000);
-      const translated = await fetch(worker, { method: "POST", body: await readFile(INPUT) });
+      // each request bounded, so that a Worker that holds one fails here by name, not by the test's timeout
+      await waitUntil(
+        "client-worker",
+        async () => (await fetch(worker, { signal: AbortSignal.timeout(5_000) })).ok,
+        60_000,
+      );
+      const translated = await fetch(worker, {
+        method: "POST",
+        body: await readFile(INPUT),
+        signal: AbortSignal.timeout(40_000),
+      });
       expect(translated.status, translated.ok ? "" : await translated.text()).toBe(200);
       expect(translated.headers.get("x-job")).toMatch(/^[0-9A-Z]{26}$/);
       expect((await sharp(new Uint8Array(await translated.arrayBuffer())).metadata()).format).toBe("png");
       const refused = await fetch(`${worker}/?key=ugk_wrong`, {
         method: "POST",
         body: await readFile(INPUT),
+        signal: AbortSignal.timeout(15_000),
       });
       expect(await refused.json()).toEqual({
         name: "ApiProblemError",
