@@ -12,8 +12,9 @@ import { DataType, exportGeneratorToOnnx, OnnxGraph } from "@ugatit/model/onnx";
 import { type InferenceSession, Tensor } from "onnxruntime-node";
 import { decodeImage } from "../../gpu-worker/src/image/index.ts";
 import {
+  describeQuantizationError,
+  modelQuantizationError,
   type QuantizationError,
-  quantizationError,
 } from "../../gpu-worker/src/runtime/onnx/quantization-error.ts";
 import { quantizeGenerator } from "../../gpu-worker/src/runtime/onnx/quantize-generator.ts";
 import { createSession } from "../../gpu-worker/src/runtime/onnx/session.ts";
@@ -130,14 +131,9 @@ async function int8Errors(
   images: RgbImage[],
   size: number,
 ): Promise<Int8Error[]> {
-  const { session: reference } = await createSession(float32);
   const errors = [];
-  for (const [i, model] of int8.entries()) {
-    const { session } = await createSession(model);
-    errors.push({ floatEncoder: i === 1, ...(await quantizationError(reference, session, images, size)) });
-    await session.release();
-  }
-  await reference.release();
+  for (const [i, model] of int8.entries())
+    errors.push({ floatEncoder: i === 1, ...(await modelQuantizationError(float32, model, images, size)) });
   return errors;
 }
 
@@ -225,7 +221,7 @@ function errorsText(errors: Int8Error[]): string {
   return errors
     .map(
       (d) =>
-        `${d.floatEncoder ? "`--float-encoder`" : "default"} ${d.psnr.toFixed(1)} dB, CAM logits within ${percent(d.camRelative)} (GAP ${percent(d.gapRelative)}, GMP ${percent(d.gmpRelative)})`,
+        `${d.floatEncoder ? "`--float-encoder`" : "default"} ${describeQuantizationError(d)} (GAP ${percent(d.gapRelative)}, GMP ${percent(d.gmpRelative)})`,
     )
     .join("; ");
 }

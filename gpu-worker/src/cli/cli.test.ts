@@ -420,6 +420,14 @@ describe("ugatit convert --quantize int8", () => {
     const c = await quantize(model, "--calibration", calibration, "--size", "96");
     expect(c.code, c.stderr).toBe(0);
     expect(c.stdout).toMatch(/int8 ONNX/);
+    // its own error against float32, on the images it has: finite (not float32 against itself), within the targets
+    const error = c.stderr.match(
+      /^int8 against float32 on 4 of the 4 calibration images at 96²: ([\d.]+) dB PSNR, CAM logits within ([\d.]+) %\n$/,
+    );
+    expect(error, c.stderr).not.toBeNull();
+    expect(Number(error![1])).toBeGreaterThan(30);
+    expect(Number(error![1])).toBeLessThan(80);
+    expect(Number(error![2])).toBeLessThanOrEqual(2);
     const inspected = await ugatit("inspect", model, "--json");
     expect(JSON.parse(inspected.stdout)).toMatchObject({ format: "onnx", quantization: "int8" });
     expect((await ugatit("inspect", model)).stdout).toMatch(/onnx, int8 convolutions\n/);

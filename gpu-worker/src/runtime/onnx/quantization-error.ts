@@ -3,6 +3,7 @@ import { ONNX_INPUT } from "@ugatit/model/onnx";
 import { type InferenceSession, Tensor } from "onnxruntime-node";
 import { toModelBatch } from "../model-io.ts";
 import type { RgbImage } from "../translator.ts";
+import { createSession } from "./session.ts";
 
 /** How far a quantised generator's outputs are from its float32 source's. */
 export interface QuantizationError {
@@ -40,4 +41,30 @@ export async function quantizationError(
     gmpRelative = Math.max(gmpRelative, Math.abs(p[1]! - q[1]!) / scale);
   }
   return { psnr, camRelative: Math.max(gapRelative, gmpRelative), gapRelative, gmpRelative };
+}
+
+/** {@link quantizationError} of two models' bytes, each run in a session with the worker's options. */
+export async function modelQuantizationError(
+  float32: Uint8Array,
+  quantized: Uint8Array,
+  images: RgbImage[],
+  size: number,
+  processing: ImageProcessing = "pytorch",
+): Promise<QuantizationError> {
+  const { session: reference } = await createSession(float32);
+  try {
+    const { session } = await createSession(quantized);
+    try {
+      return await quantizationError(reference, session, images, size, processing);
+    } finally {
+      await session.release();
+    }
+  } finally {
+    await reference.release();
+  }
+}
+
+/** `38.7 dB PSNR, CAM logits within 0.9 %`: how the CLI and the benchmark print an error. */
+export function describeQuantizationError(error: QuantizationError): string {
+  return `${error.psnr.toFixed(1)} dB PSNR, CAM logits within ${(100 * error.camRelative).toFixed(1)} %`;
 }
