@@ -13,7 +13,7 @@ import { type InferenceSession, Tensor } from "onnxruntime-node";
 import { decodeImage } from "../../gpu-worker/src/image/index.ts";
 import {
   describeQuantizationError,
-  modelQuantizationError,
+  modelQuantizationErrors,
   type QuantizationError,
 } from "../../gpu-worker/src/runtime/onnx/quantization-error.ts";
 import { quantizeGenerator } from "../../gpu-worker/src/runtime/onnx/quantize-generator.ts";
@@ -131,10 +131,8 @@ async function int8Errors(
   images: RgbImage[],
   size: number,
 ): Promise<Int8Error[]> {
-  const errors = [];
-  for (const [i, model] of int8.entries())
-    errors.push({ floatEncoder: i === 1, ...(await modelQuantizationError(float32, model, images, size)) });
-  return errors;
+  const errors = await modelQuantizationErrors(float32, int8, images, size);
+  return errors.map((error, i) => ({ floatEncoder: i === 1, ...error }));
 }
 
 /** The demo model quantised on half of its held-out images, measured against float32 on the other half. */

@@ -5,7 +5,7 @@ import { describeGenerator, type GeneratorConfig, imageProcessingFor } from "@ug
 import { convertCheckpoint, loadGenerator } from "@ugatit/model/checkpoints";
 import { exportGeneratorToOnnx } from "@ugatit/model/onnx";
 import { InputSizeError, resolveInputSize } from "../runtime/input-size.ts";
-import { describeQuantizationError, modelQuantizationError } from "../runtime/onnx/quantization-error.ts";
+import { describeQuantizationError, modelQuantizationErrors } from "../runtime/onnx/quantization-error.ts";
 import { quantizeGenerator } from "../runtime/onnx/quantize-generator.ts";
 import { FRAMING_METADATA_KEY } from "../server/models/load-generators.ts";
 import { oneOf, positiveInteger, required, tfVersionOption } from "./args.ts";
@@ -179,15 +179,15 @@ async function convertCommand(argv: string[]): Promise<number> {
       });
       // measured before writing, so that a model that cannot run writes nothing
       const sample = evenlySpaced(calibration, ERROR_IMAGES);
-      const error = await modelQuantizationError(
+      const [error] = await modelQuantizationErrors(
         exportGeneratorToOnnx(config, weights, base),
-        model,
+        [model],
         sample,
         side,
         imageProcessingFor(config),
       );
       process.stderr.write(
-        `int8 against float32 on ${sample.length} of the ${calibration.length} calibration images at ${side}²: ${describeQuantizationError(error)}\n`,
+        `int8 against float32 on ${sample.length} of the ${calibration.length} calibration images at ${side}²: ${describeQuantizationError(error!)}\n`,
       );
     } else {
       model = exportGeneratorToOnnx(config, weights, { ...base, fp16: values.fp16 });

@@ -43,22 +43,29 @@ export async function quantizationError(
   return { psnr, camRelative: Math.max(gapRelative, gmpRelative), gapRelative, gmpRelative };
 }
 
-/** {@link quantizationError} of two models' bytes, each run in a session with the worker's options. */
-export async function modelQuantizationError(
+/**
+ * {@link quantizationError} of each quantised model's bytes against the float32 model's, every model run in
+ * a session with the worker's options (the float32 one opened once for all).
+ */
+export async function modelQuantizationErrors(
   float32: Uint8Array,
-  quantized: Uint8Array,
+  quantized: Uint8Array[],
   images: RgbImage[],
   size: number,
   processing: ImageProcessing = "pytorch",
-): Promise<QuantizationError> {
+): Promise<QuantizationError[]> {
   const { session: reference } = await createSession(float32);
   try {
-    const { session } = await createSession(quantized);
-    try {
-      return await quantizationError(reference, session, images, size, processing);
-    } finally {
-      await session.release();
+    const errors = [];
+    for (const model of quantized) {
+      const { session } = await createSession(model);
+      try {
+        errors.push(await quantizationError(reference, session, images, size, processing));
+      } finally {
+        await session.release();
+      }
     }
+    return errors;
   } finally {
     await reference.release();
   }
